@@ -1,0 +1,38 @@
+# The two commands a new user needs: `make run` and `make test`.
+# Both create .venv with the pinned dependencies first, so a fresh clone needs only
+# Python 3.11+ and a C compiler (the sagemaker-training toolkit ships as source).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+KEDRO_ENV ?=
+
+.PHONY: setup run test lint image clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.in requirements.lock container/pyproject.toml kedro_project/pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
+	@echo "==> Creating $(VENV) and installing pinned dependencies (a few minutes the first time)"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c requirements.lock -r requirements.in
+	@touch $@
+
+run: setup
+	@cd kedro_project && $(BIN)/python -m spaceflights.raw_data data/01_raw
+	cd kedro_project && $(BIN)/kedro run $(if $(KEDRO_ENV),--env $(KEDRO_ENV))
+	@cd kedro_project && $(BIN)/python -m spaceflights.run_summary
+
+test: setup
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/shellcheck $(shell git ls-files '*.sh') .ci/run
+	$(if $(wildcard Dockerfile),$(BIN)/hadolint Dockerfile)
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,100 @@
+"""Reading and checking the training channel: ``X_train.parquet`` and ``y_train.parquet``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from .environment import FEATURES_FILE, TARGET_FILE, TRAIN_CHANNEL
+from .errors import TrainingInputError
+
+
+def read_channel(channel_dir: Path, features: Sequence[str]) -> tuple[pd.DataFrame, pd.Series]:
+    """Load and check the features and target from a channel folder."""
+    if not channel_dir.is_dir():
+        raise TrainingInputError(
+            f"Training channel '{TRAIN_CHANNEL}' is missing: no folder at {channel_dir}; "
+            f"give the job a '{TRAIN_CHANNEL}' channel holding {FEATURES_FILE} and {TARGET_FILE}."
+        )
+    X = _read_parquet(channel_dir / FEATURES_FILE)
+    y = _read_parquet(channel_dir / TARGET_FILE)
+    return validate_training_data(X, y, features)
+
+
+def validate_training_data(
+    X: pd.DataFrame, y: pd.DataFrame | pd.Series, features: Sequence[str]
+) -> tuple[pd.DataFrame, pd.Series]:
+    """Check that features and target can train a regression; return them ready to fit."""
+    missing = [name for name in features if name not in X.columns]
+    if missing:
+        raise TrainingInputError(
+            f"{FEATURES_FILE} lacks the feature column {missing[0]!r} (it has "
+            f"{', '.join(map(str, X.columns))}); add it or drop it from model_options.features."
+        )
+    X = X[list(features)]
+    for name in X.columns:
+        column = X[name]
+        if not (pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column)):
+            example = column.dropna().iloc[0] if column.notna().any() else None
+            raise TrainingInputError(
+                f"Column {name!r} in {FEATURES_FILE} holds non-numeric values (e.g. {example!r}); "
+                "convert it to numbers in the data processing pipeline."
+            )
+        if column.isna().any():
+            raise TrainingInputError(
+                f"Column {name!r} in {FEATURES_FILE} has {int(column.isna().sum())} missing "
+                "values; drop or fill them before training."
+            )
+
+    target = _single_column(y)
+    if not pd.api.types.is_numeric_dtype(target):
+        raise TrainingInputError(
+            f"The target {target.name!r} in {TARGET_FILE} holds non-numeric values; "
+            "convert it to numbers before training."
+        )
+    if target.isna().any():
+        first = int(target.isna().to_numpy().argmax())
+        raise TrainingInputError(
+            f"The target {target.name!r} in {TARGET_FILE} has {int(target.isna().sum())} NaN "
+            f"values (first at row {first}); drop or fill them before training."
+        )
+    if len(X) != len(target):
+        raise TrainingInputError(
+            f"{FEATURES_FILE} has {len(X)} rows but {TARGET_FILE} has {len(target)}; "
+            "write both from the same split."
+        )
+    return X.astype("float64"), target.astype("float64")
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    if not path.is_file():
+        raise TrainingInputError(
+            f"Training channel '{TRAIN_CHANNEL}' has no {path.name} (looked in {path.parent}); "
+            f"write {FEATURES_FILE} and {TARGET_FILE} into the channel before starting the job."
+        )
+    try:
+        frame = pd.read_parquet(path)
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise TrainingInputError(
+            f"{path.name} in channel '{TRAIN_CHANNEL}' is not a readable parquet file ({exc}); "
+            "rewrite it with pandas.DataFrame.to_parquet."
+        ) from exc
+    if frame.empty:
+        raise TrainingInputError(
+            f"{path.name} in channel '{TRAIN_CHANNEL}' has no rows; check the split that wrote it."
+        )
+    return frame
+
+
+def _single_column(y: pd.DataFrame | pd.Series) -> pd.Series:
+    if isinstance(y, pd.Series):
+        return y
+    if y.shape[1] != 1:
+        raise TrainingInputError(
+            f"{TARGET_FILE} must hold exactly one column, the target; it has "
+            f"{', '.join(map(str, y.columns))}."
+        )
+    return y.iloc[:, 0]

@@ -1,0 +1,80 @@
+"""Hyperparameters: from Kedro's model options to SageMaker, and from argv back.
+
+SageMaker stores each hyperparameter as a JSON-encoded string; the toolkit decodes it
+and hands it to the entry point as sorted ``--name value`` arguments (``True`` for a
+JSON ``true``). ``to_sagemaker`` and ``parse_args`` are the two ends of that trip.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+
+from .errors import TrainingInputError
+
+_TRUE = {"true", "1", "yes"}
+_FALSE = {"false", "0", "no"}
+
+
+@dataclass(frozen=True)
+class Hyperparameters:
+    """What the entry point trains with: the feature columns and LinearRegression options."""
+
+    features: tuple[str, ...]
+    fit_intercept: bool = True
+    positive: bool = False
+
+
+KNOWN = tuple(f.name for f in fields(Hyperparameters))
+
+
+def to_sagemaker(features: Sequence[str], options: Mapping[str, object]) -> dict[str, object]:
+    """Build the Estimator's ``hyperparameters`` from the model options in the parameters."""
+    return {"features": ",".join(features), **options}
+
+
+def parse_args(argv: Sequence[str]) -> Hyperparameters:
+    """Parse ``--name value`` pairs as the toolkit passes them; reject anything unknown."""
+    values: dict[str, str] = {}
+    args = list(argv)
+    while args:
+        flag = args.pop(0)
+        if not flag.startswith("--") or not args:
+            raise TrainingInputError(
+                f"Hyperparameter arguments are malformed at {flag!r}: expected '--name value' "
+                "pairs; pass hyperparameters through the Estimator, not by hand."
+            )
+        values[flag[2:]] = args.pop(0)
+
+    unknown = sorted(set(values) - set(KNOWN))
+    if unknown:
+        raise TrainingInputError(
+            f"Unknown hyperparameter {unknown[0]!r}: this entry point accepts "
+            f"{', '.join(KNOWN)}; remove it from model_options.hyperparameters."
+        )
+    if "features" not in values:
+        raise TrainingInputError(
+            "Hyperparameter 'features' is missing: pass the comma-separated feature columns "
+            "(model_options.features) as the 'features' hyperparameter."
+        )
+    features = tuple(name.strip() for name in values.pop("features").split(","))
+    if not all(features):
+        raise TrainingInputError(
+            "Hyperparameter 'features' has an empty column name; list the feature columns "
+            "separated by single commas."
+        )
+    return Hyperparameters(
+        features=features, **{name: _parse_bool(name, raw) for name, raw in values.items()}
+    )
+
+
+def _parse_bool(name: str, raw: str) -> bool:
+    lowered = raw.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise TrainingInputError(
+        f"Hyperparameter {name!r} must be true or false, got {raw!r}; "
+        f"fix model_options.hyperparameters.{name}."
+    )

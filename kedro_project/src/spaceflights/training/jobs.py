@@ -1,0 +1,100 @@
+"""Submitting a training job through whichever estimator the configuration names."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import re
+import secrets
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from .uris import as_uri
+
+logger = logging.getLogger(__name__)
+
+MAX_JOB_NAME = 63
+CLOUDWATCH_LOG_GROUP = "/aws/sagemaker/TrainingJobs"
+
+
+class TrainingJobError(RuntimeError):
+    """A training job did not complete; the message names the job, its reason and its logs."""
+
+
+def unique_job_name(prefix: str, now: datetime | None = None) -> str:
+    """``<prefix>-<UTC time>-<random>``: unique, at most 63 letters, digits and hyphens."""
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
+    suffix = f"-{stamp}-{secrets.token_hex(3)}"
+    cleaned = re.sub(r"[^A-Za-z0-9]+", "-", prefix).strip("-") or "training"
+    return cleaned[: MAX_JOB_NAME - len(suffix)].rstrip("-") + suffix
+
+
+def build(spec: Any) -> Any:
+    """Instantiate ``{"class": "module.Name", **kwargs}`` specs, nested ones first."""
+    if isinstance(spec, Mapping):
+        built = {key: build(value) for key, value in spec.items() if value is not None}
+        if "class" not in built:
+            return built
+        module_name, _, class_name = built.pop("class").rpartition(".")
+        return getattr(importlib.import_module(module_name), class_name)(**built)
+    if isinstance(spec, list):
+        return [build(item) for item in spec]
+    return spec
+
+
+def make_estimator(estimator_spec: Mapping[str, Any], hyperparameters: Mapping[str, Any]) -> Any:
+    """The estimator that ``training.estimator`` describes, with the model's hyperparameters."""
+    spec = dict(estimator_spec)
+    if "image_uri" in spec and not spec["image_uri"]:
+        raise TrainingJobError(
+            "training.estimator.image_uri is empty: run scripts/build_and_push.sh, which pushes "
+            "the image and records its digest in conf/sagemaker/globals_image.yml."
+        )
+    if spec.get("output_path"):
+        spec["output_path"] = as_uri(spec["output_path"])
+    return build({**spec, "hyperparameters": dict(hyperparameters)})
+
+
+def run_training_job(estimator: Any, channels: Mapping[str, str], job_name: str) -> dict:
+    """Run the job, wait with logs, and return its description if it completed."""
+    inputs = {name: as_uri(location) for name, location in channels.items()}
+    logger.info("Starting training job %s with channels %s", job_name, inputs)
+    try:
+        estimator.fit(inputs, job_name=job_name, wait=True, logs=True)
+    except Exception as exc:
+        description = _describe_if_started(estimator, job_name)
+        if description is None:
+            raise TrainingJobError(f"Training job {job_name} could not run: {exc}") from exc
+        raise TrainingJobError(_failure_message(description)) from exc
+    description = estimator.latest_training_job.describe()
+    if description.get("TrainingJobStatus") != "Completed":
+        raise TrainingJobError(_failure_message(description))
+    logger.info("Training job %s completed: %s", job_name, model_artifact(description))
+    return description
+
+
+def model_artifact(description: Mapping[str, Any]) -> str:
+    """The URI of ``model.tar.gz`` in a job description."""
+    return description["ModelArtifacts"]["S3ModelArtifacts"]
+
+
+def _describe_if_started(estimator: Any, job_name: str) -> dict | None:
+    job = getattr(estimator, "latest_training_job", None)
+    if job is None or getattr(job, "name", None) != job_name:
+        return None
+    try:
+        return job.describe()
+    except Exception:  # noqa: BLE001 - the original error is reported instead
+        return None
+
+
+def _failure_message(description: Mapping[str, Any]) -> str:
+    name = description.get("TrainingJobName", "?")
+    status = description.get("TrainingJobStatus", "unknown")
+    reason = description.get("FailureReason") or "no FailureReason was given"
+    if "TrainingJobArn" in description:
+        logs = f"CloudWatch log group {CLOUDWATCH_LOG_GROUP}, streams {name}/algo-*"
+    else:
+        logs = "the training log printed above"
+    return f"Training job {name} ended {status}: {reason} (logs: {logs})."

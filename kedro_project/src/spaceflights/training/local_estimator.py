@@ -1,0 +1,143 @@
+"""A training backend that needs no Docker and no AWS.
+
+It lays out a SageMaker-shaped job folder (``SAGEMAKER_BASE_DIR``), runs the image's
+entry point through the training toolkit's ``train`` command in a subprocess, and packs
+``model/`` into ``model.tar.gz`` where SageMaker would put it. Its interface is the slice
+of ``sagemaker.estimator.Estimator`` that the training node uses, so the node does not
+know which backend it has.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from spaceflights_training.environment import FAILURE_FILE
+
+from .artifacts import pack_model_dir
+from .uris import local_path
+
+HOST = "algo-1"
+
+
+class LocalTrainingJob:
+    """The finished job, described with the DescribeTrainingJob fields the node reads."""
+
+    def __init__(self, description: dict[str, Any]):
+        self.name = description["TrainingJobName"]
+        self._description = description
+
+    def describe(self) -> dict[str, Any]:
+        return dict(self._description)
+
+
+class LocalToolkitEstimator:
+    """Run ``entry_point`` as SageMaker would, in a subprocess on this machine."""
+
+    def __init__(
+        self,
+        entry_point: str,
+        output_path: str,
+        hyperparameters: Mapping[str, Any] | None = None,
+    ):
+        self.entry_point = Path(entry_point)
+        self.output_path = output_path
+        self.hyperparameters = dict(hyperparameters or {})
+        self.latest_training_job: LocalTrainingJob | None = None
+
+    def fit(
+        self, inputs: Mapping[str, str], job_name: str, wait: bool = True, logs: bool = True
+    ) -> None:
+        """Run the job to completion (``wait`` is accepted for the Estimator's signature)."""
+        if not self.entry_point.is_file():
+            raise FileNotFoundError(
+                f"Entry point {self.entry_point} not found (from {Path.cwd()}); set "
+                "training.estimator.entry_point to container/train.py."
+            )
+        train_command = shutil.which("train", path=str(Path(sys.executable).parent))
+        if train_command is None:
+            raise FileNotFoundError(
+                "The sagemaker-training toolkit's 'train' command is not installed beside "
+                f"{sys.executable}; run 'make setup'."
+            )
+        job_output = local_path(self.output_path) / job_name / "output"
+        with tempfile.TemporaryDirectory(prefix=f"{job_name}-") as base:
+            base_dir = Path(base)
+            self._lay_out_job(base_dir, inputs)
+            completed = subprocess.run(
+                [train_command],
+                env=self._job_env(base_dir),
+                cwd=base_dir,
+                stdout=None if logs else subprocess.DEVNULL,
+                stderr=None if logs else subprocess.DEVNULL,
+                check=False,
+            )
+            description: dict[str, Any] = {"TrainingJobName": job_name}
+            if completed.returncode == 0:
+                archive = pack_model_dir(base_dir / "model", job_output / "model.tar.gz")
+                description["TrainingJobStatus"] = "Completed"
+                description["ModelArtifacts"] = {"S3ModelArtifacts": archive.resolve().as_uri()}
+            else:
+                failure = base_dir / "output" / FAILURE_FILE
+                reason = failure.read_text().strip() if failure.is_file() else ""
+                description["TrainingJobStatus"] = "Failed"
+                description["FailureReason"] = reason or f"train exited with {completed.returncode}"
+        self.latest_training_job = LocalTrainingJob(description)
+
+    def _lay_out_job(self, base_dir: Path, inputs: Mapping[str, str]) -> None:
+        config = base_dir / "input" / "config"
+        for folder in (config, base_dir / "model", base_dir / "output", base_dir / "code"):
+            folder.mkdir(parents=True)
+        # As SageMaker writes them: every hyperparameter value is a JSON-encoded string.
+        hyperparameters = {name: json.dumps(value) for name, value in self.hyperparameters.items()}
+        data_config = {
+            channel: {
+                "TrainingInputMode": "File",
+                "S3DistributionType": "FullyReplicated",
+                "RecordWrapperType": "None",
+            }
+            for channel in inputs
+        }
+        resource_config = {
+            "current_host": HOST,
+            "current_instance_type": "local",
+            "current_group_name": "homogeneousCluster",
+            "hosts": [HOST],
+            "instance_groups": [
+                {
+                    "instance_group_name": "homogeneousCluster",
+                    "instance_type": "local",
+                    "hosts": [HOST],
+                }
+            ],
+            "network_interface_name": "eth0",
+        }
+        for name, document in (
+            ("hyperparameters.json", hyperparameters),
+            ("inputdataconfig.json", data_config),
+            ("resourceconfig.json", resource_config),
+        ):
+            (config / name).write_text(json.dumps(document, indent=2))
+        # File mode: SageMaker copies each channel into input/data/<channel>/ before start.
+        for channel, uri in inputs.items():
+            source = local_path(uri)
+            if source.is_dir():
+                shutil.copytree(source, base_dir / "input" / "data" / channel)
+        shutil.copy2(self.entry_point, base_dir / "code" / self.entry_point.name)
+
+    def _job_env(self, base_dir: Path) -> dict[str, str]:
+        return {
+            **os.environ,
+            "SAGEMAKER_BASE_DIR": str(base_dir),
+            "SAGEMAKER_PROGRAM": self.entry_point.name,
+            # One host that is this machine: skip the toolkit's DNS wait for algo-1,
+            # which would otherwise retry for up to 15 minutes.
+            "SM_STUDIO_LOCAL_MODE": "true",
+        }

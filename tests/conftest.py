@@ -1,0 +1,50 @@
+"""Fixtures shared by the tests: model options and a training channel."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.support import PROJECT_DIR, docker_available, make_training_frames
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip docker-marked tests without an engine, but never in CI, where they must run."""
+    if os.environ.get("CI") or docker_available():
+        return
+    skip = pytest.mark.skip(reason="needs a running Docker engine (CI starts one: .ci/docker-env.sh)")
+    for item in items:
+        if "docker" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def model_options() -> dict:
+    """The model options from conf/base, as the pipeline uses them."""
+    parameters = yaml.safe_load((PROJECT_DIR / "conf/base/parameters_data_science.yml").read_text())
+    return parameters["model_options"]
+
+
+@pytest.fixture
+def features(model_options: dict) -> list[str]:
+    return list(model_options["features"])
+
+
+@pytest.fixture
+def hyperparameter_args(features: list[str]) -> list[str]:
+    """Hyperparameters as the toolkit passes them to the entry point."""
+    return ["--features", ",".join(features), "--fit_intercept", "True", "--positive", "False"]
+
+
+@pytest.fixture
+def channel_dir(tmp_path: Path, features: list[str]) -> Path:
+    """A training channel folder holding good X_train.parquet and y_train.parquet."""
+    channel = tmp_path / "channel"
+    channel.mkdir()
+    X, y = make_training_frames(features)
+    X.to_parquet(channel / "X_train.parquet")
+    y.to_parquet(channel / "y_train.parquet")
+    return channel

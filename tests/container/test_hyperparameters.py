@@ -1,0 +1,37 @@
+import pytest
+from spaceflights_training.errors import TrainingInputError
+from spaceflights_training.hyperparameters import Hyperparameters, parse_args, to_sagemaker
+
+
+def test_parses_the_toolkit_form_of_the_model_options():
+    args = ["--features", "engines,crew", "--fit_intercept", "False", "--positive", "true"]
+    assert parse_args(args) == Hyperparameters(
+        features=("engines", "crew"), fit_intercept=False, positive=True
+    )
+
+
+def test_to_sagemaker_carries_features_and_options():
+    assert to_sagemaker(["a", "b"], {"fit_intercept": True}) == {
+        "features": "a,b",
+        "fit_intercept": True,
+    }
+
+
+def test_unknown_hyperparameter_is_named():
+    with pytest.raises(TrainingInputError, match=r"Unknown hyperparameter 'alpha'"):
+        parse_args(["--features", "a", "--alpha", "0.1"])
+
+
+def test_malformed_boolean_is_named():
+    with pytest.raises(TrainingInputError, match=r"'fit_intercept' must be true or false"):
+        parse_args(["--features", "a", "--fit_intercept", "maybe"])
+
+
+def test_dangling_flag_is_malformed():
+    with pytest.raises(TrainingInputError, match=r"malformed at '--features'"):
+        parse_args(["--features"])
+
+
+def test_features_are_required():
+    with pytest.raises(TrainingInputError, match=r"'features' is missing"):
+        parse_args(["--fit_intercept", "true"])
