@@ -8,14 +8,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.support import PROJECT_DIR, docker_available, make_training_frames
+from tests.support import PROJECT_DIR, copy_project, docker_available, make_training_frames
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Skip docker-marked tests without an engine, but never in CI, where they must run."""
     if os.environ.get("CI") or docker_available():
         return
-    skip = pytest.mark.skip(reason="needs a running Docker engine (CI starts one: .ci/docker-env.sh)")
+    skip = pytest.mark.skip(
+        reason="needs a running Docker engine (CI starts one: .ci/docker-env.sh)"
+    )
     for item in items:
         if "docker" in item.keywords:
             item.add_marker(skip)
@@ -48,3 +50,19 @@ def channel_dir(tmp_path: Path, features: list[str]) -> Path:
     X.to_parquet(channel / "X_train.parquet")
     y.to_parquet(channel / "y_train.parquet")
     return channel
+
+
+@pytest.fixture(scope="session")
+def raw_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The generated raw files, made once per test session."""
+    from spaceflights.raw_data import generate
+
+    raw_dir = tmp_path_factory.mktemp("raw")
+    generate(raw_dir)
+    return raw_dir
+
+
+@pytest.fixture
+def project(tmp_path: Path, raw_data: Path) -> Path:
+    """A temporary copy of the Kedro project (and container/) with raw data in place."""
+    return copy_project(tmp_path, raw_data)

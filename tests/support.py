@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -30,3 +31,33 @@ def docker_available() -> bool:
     if shutil.which("docker") is None:
         return False
     return subprocess.run(["docker", "info"], capture_output=True, check=False).returncode == 0
+
+
+def copy_project(destination: Path, raw_data: Path) -> Path:
+    """Copy the Kedro project and container/ into ``destination``; return the project folder.
+
+    The copy gets ``raw_data``'s files as its data/01_raw and none of this checkout's
+    other data or local configuration.
+    """
+    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
+    shutil.copytree(REPO_ROOT / "container", destination / "container", ignore=ignore)
+    project = destination / "kedro_project"
+    shutil.copytree(PROJECT_DIR / "conf", project / "conf", ignore=ignore)
+    shutil.copytree(PROJECT_DIR / "src", project / "src", ignore=ignore)
+    for name in ("pyproject.toml", ".telemetry"):
+        shutil.copy2(PROJECT_DIR / name, project / name)
+    shutil.rmtree(project / "conf" / "local", ignore_errors=True)
+    (project / "conf" / "local").mkdir()
+    (project / "conf" / "sagemaker" / "globals_image.yml").unlink(missing_ok=True)
+    shutil.copytree(raw_data, project / "data" / "01_raw")
+    return project
+
+
+def kedro(
+    project: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """Run this venv's ``kedro`` in ``project``; the output is captured as text."""
+    command = [str(Path(sys.executable).parent / "kedro"), *args]
+    return subprocess.run(
+        command, cwd=project, env=env, capture_output=True, text=True, check=False
+    )

@@ -1,4 +1,5 @@
 import pytest
+
 from spaceflights_training.errors import TrainingInputError
 from spaceflights_training.hyperparameters import Hyperparameters, parse_args, to_sagemaker
 

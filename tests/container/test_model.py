@@ -1,7 +1,7 @@
 import pytest
+
 from spaceflights_training import model
 from spaceflights_training.hyperparameters import Hyperparameters
-
 from tests.support import make_training_frames
 
 
@@ -16,7 +16,9 @@ def test_document_round_trip_predicts_the_same(features):
 
 def test_foreign_documents_are_refused():
     with pytest.raises(ValueError, match="format"):
-        model.from_document({"format": "pickle", "features": [], "coefficients": [], "intercept": 0})
+        model.from_document(
+            {"format": "pickle", "features": [], "coefficients": [], "intercept": 0}
+        )
 
 
 def test_regression_metrics_of_a_perfect_prediction():

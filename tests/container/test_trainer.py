@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from spaceflights_training import trainer
 
+from spaceflights_training import trainer
 from tests.support import ENTRY_POINT
 
 
@@ -40,14 +40,21 @@ def test_trains_and_writes_model_json(tmp_path, channel_dir, hyperparameter_args
     document = json.loads((model_dir / "model.json").read_text())
     assert document["features"] == features
     # The fixture's price is 10, 20, 30 ... per feature: the fit must find those weights.
-    assert document["coefficients"] == pytest.approx([10.0 * (i + 1) for i in range(len(features))], abs=0.1)
+    assert document["coefficients"] == pytest.approx(
+        [10.0 * (i + 1) for i in range(len(features))], abs=0.1
+    )
     assert not (output_dir / "failure").exists()
 
 
-def test_prints_metric_lines_that_the_metric_definitions_match(tmp_path, channel_dir, hyperparameter_args, capsys):
+def test_prints_metric_lines_that_the_metric_definitions_match(
+    tmp_path, channel_dir, hyperparameter_args, capsys
+):
     run_main(tmp_path, channel_dir, hyperparameter_args)
     printed = capsys.readouterr().out
-    conf = Path(__file__).resolve().parents[2] / "kedro_project/conf/sagemaker/parameters_data_science.yml"
+    conf = (
+        Path(__file__).resolve().parents[2]
+        / "kedro_project/conf/sagemaker/parameters_data_science.yml"
+    )
     import yaml
 
     definitions = yaml.safe_load(conf.read_text())["training"]["estimator"]["metric_definitions"]
@@ -96,12 +103,18 @@ BAD_INPUTS = {
     "non-numeric values": (make_non_numeric, [], ["'engines'", "non-numeric"]),
     "NaN in the target": (nan_target, [], ["'price'", "y_train.parquet", "NaN", "row 3"]),
     "unknown hyperparameter": (None, ["--alpha", "1"], ["Unknown hyperparameter 'alpha'"]),
-    "malformed hyperparameter": (None, ["--positive", "sometimes"], ["'positive'", "true or false"]),
+    "malformed hyperparameter": (
+        None,
+        ["--positive", "sometimes"],
+        ["'positive'", "true or false"],
+    ),
 }
 
 
 @pytest.mark.parametrize("case", BAD_INPUTS, ids=list(BAD_INPUTS))
-def test_bad_input_fails_with_one_sentence_and_no_model(tmp_path, channel_dir, hyperparameter_args, case):
+def test_bad_input_fails_with_one_sentence_and_no_model(
+    tmp_path, channel_dir, hyperparameter_args, case
+):
     spoil, extra_args, fragments = BAD_INPUTS[case]
     if spoil:
         spoil(channel_dir)
@@ -116,10 +129,19 @@ def test_bad_input_fails_with_one_sentence_and_no_model(tmp_path, channel_dir, h
 def test_entry_point_script_runs_standalone(tmp_path, channel_dir, hyperparameter_args):
     """``python train.py`` with the SM_* variables, as ``docker run`` in direct mode does."""
     model_dir = tmp_path / "model"
-    env = {"SM_CHANNEL_TRAIN": str(channel_dir), "SM_MODEL_DIR": str(model_dir),
-           "SM_OUTPUT_DIR": str(tmp_path / "output"), "PATH": "/usr/bin:/bin"}
-    result = subprocess.run([sys.executable, str(ENTRY_POINT), *hyperparameter_args],
-                            env=env, capture_output=True, text=True, check=False)
+    env = {
+        "SM_CHANNEL_TRAIN": str(channel_dir),
+        "SM_MODEL_DIR": str(model_dir),
+        "SM_OUTPUT_DIR": str(tmp_path / "output"),
+        "PATH": "/usr/bin:/bin",
+    }
+    result = subprocess.run(
+        [sys.executable, str(ENTRY_POINT), *hyperparameter_args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert (model_dir / "model.json").is_file()
     assert "metric train_r2=" in result.stdout
@@ -132,7 +154,9 @@ def test_entry_point_imports_neither_kedro_nor_the_sagemaker_sdk():
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('kedro', 'sagemaker')); "
         "print(','.join(bad))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == ""
     source = ENTRY_POINT.read_text() + "".join(
         p.read_text() for p in (ENTRY_POINT.parent / "spaceflights_training").glob("*.py")

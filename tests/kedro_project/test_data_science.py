@@ -1,0 +1,79 @@
+import pandas as pd
+import pytest
+
+from spaceflights.pipelines.data_science.nodes import (
+    evaluate_model,
+    split_data,
+    train_model,
+    unpack_model,
+)
+from spaceflights.training.jobs import TrainingJobError
+from spaceflights_training import model
+from spaceflights_training.hyperparameters import Hyperparameters
+from tests.support import ENTRY_POINT, make_training_frames
+
+
+@pytest.fixture
+def training(tmp_path, channel_dir):
+    return {
+        "job_name_prefix": "unit",
+        "channel": str(channel_dir),
+        "estimator": {
+            "class": "spaceflights.training.local_estimator.LocalToolkitEstimator",
+            "entry_point": str(ENTRY_POINT),
+            "output_path": str(tmp_path / "jobs"),
+        },
+    }
+
+
+def test_split_data_follows_the_model_options(model_options, features):
+    X, y = make_training_frames(features, rows=100)
+    X_train, X_test, y_train, y_test = split_data(X.assign(price=y["price"]), model_options)
+    assert (len(X_train), len(X_test)) == (80, 20)
+    assert list(X_train.columns) == features
+    assert list(y_train.columns) == ["price"]
+
+
+def test_train_unpack_evaluate(training, model_options, channel_dir):
+    X = pd.read_parquet(channel_dir / "X_train.parquet")
+    y = pd.read_parquet(channel_dir / "y_train.parquet")
+
+    job = train_model(X, y, model_options, training)
+    document = unpack_model(job)
+    metrics = evaluate_model(document, X, y)
+
+    assert job["job_name"].startswith("unit-")
+    assert job["model_artifact"].endswith(f"/jobs/{job['job_name']}/output/model.tar.gz")
+    assert metrics["r2"] > 0.99
+
+
+def test_train_model_checks_the_data_before_starting_a_job(
+    training, model_options, channel_dir, tmp_path
+):
+    X = pd.read_parquet(channel_dir / "X_train.parquet").drop(columns="crew")
+    y = pd.read_parquet(channel_dir / "y_train.parquet")
+
+    with pytest.raises(ValueError, match="lacks the feature column 'crew'"):
+        train_model(X, y, model_options, training)
+    assert not (tmp_path / "jobs").exists()
+
+
+def test_a_failed_job_raises_quoting_the_failure_file(
+    training, model_options, channel_dir, tmp_path
+):
+    (channel_dir / "X_train.parquet").write_bytes(b"not parquet")
+    X, y = make_training_frames(model_options["features"])
+
+    with pytest.raises(TrainingJobError) as raised:
+        train_model(X, y, model_options, training)
+
+    assert "X_train.parquet in channel 'train' is not a readable parquet file" in str(raised.value)
+    assert "ended Failed" in str(raised.value)
+    assert not list((tmp_path / "jobs").rglob("model.tar.gz"))
+
+
+def test_evaluate_model_reports_r2_mae_and_max_error(features):
+    X, y = make_training_frames(features)
+    fitted = model.fit(X, y["price"], Hyperparameters(tuple(features)))
+    metrics = evaluate_model(model.to_document(fitted, Hyperparameters(tuple(features))), X, y)
+    assert set(metrics) == {"r2", "mae", "max_error"}

@@ -1,0 +1,59 @@
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from spaceflights.training import jobs
+from spaceflights.training.local_estimator import LocalToolkitEstimator
+
+JOB_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
+
+
+@pytest.mark.parametrize("prefix", ["spaceflights", "my_team.price model", "x" * 80, "--", "é"])
+def test_job_names_are_valid_and_unique(prefix):
+    names = {jobs.unique_job_name(prefix) for _ in range(20)}
+    assert len(names) == 20
+    for name in names:
+        assert len(name) <= 63 and JOB_NAME.match(name), name
+
+
+def test_job_name_carries_prefix_and_time():
+    name = jobs.unique_job_name("spaceflights", now=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC))
+    assert name.startswith("spaceflights-20260102-030405-")
+
+
+def test_build_instantiates_nested_specs_and_drops_nulls(tmp_path):
+    estimator = jobs.make_estimator(
+        {
+            "class": "spaceflights.training.local_estimator.LocalToolkitEstimator",
+            "entry_point": "train.py",
+            "output_path": str(tmp_path),
+        },
+        {"features": "a,b"},
+    )
+    assert isinstance(estimator, LocalToolkitEstimator)
+    assert estimator.output_path == tmp_path.resolve().as_uri()
+    assert estimator.hyperparameters == {"features": "a,b"}
+    assert jobs.build({"a": None, "b": [{"class": "pathlib.PurePosixPath"}]}) == {
+        "b": [jobs.build({"class": "pathlib.PurePosixPath"})]
+    }
+
+
+def test_an_empty_image_uri_says_how_to_get_one():
+    with pytest.raises(jobs.TrainingJobError, match="run scripts/build_and_push.sh"):
+        jobs.make_estimator({"class": "x.Y", "image_uri": ""}, {})
+
+
+def test_failure_message_names_job_reason_and_cloudwatch_logs():
+    message = jobs._failure_message(
+        {
+            "TrainingJobName": "job-1",
+            "TrainingJobArn": "arn:aws:sagemaker:us-east-1:1:training-job/job-1",
+            "TrainingJobStatus": "Stopped",
+            "FailureReason": "MaxRuntimeExceeded",
+        }
+    )
+    assert message == (
+        "Training job job-1 ended Stopped: MaxRuntimeExceeded (logs: CloudWatch log group "
+        "/aws/sagemaker/TrainingJobs, streams job-1/algo-*)."
+    )
