@@ -66,3 +66,12 @@ def raw_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def project(tmp_path: Path, raw_data: Path) -> Path:
     """A temporary copy of the Kedro project (and container/) with raw data in place."""
     return copy_project(tmp_path, raw_data)
+
+
+from tests.local_aws import (  # noqa: E402,F401 - fixtures for the tests that use the local AWS
+    aws_env,
+    bucket,
+    create_training_job_requests,
+    failing_training_jobs,
+    moto_endpoint,
+)

@@ -7,6 +7,7 @@ JSON ``true``). ``to_sagemaker`` and ``parse_args`` are the two ends of that tri
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 
@@ -28,9 +29,16 @@ class Hyperparameters:
 KNOWN = tuple(f.name for f in fields(Hyperparameters))
 
 
-def to_sagemaker(features: Sequence[str], options: Mapping[str, object]) -> dict[str, object]:
-    """Build the Estimator's ``hyperparameters`` from the model options in the parameters."""
-    return {"features": ",".join(features), **options}
+def to_sagemaker(features: Sequence[str], options: Mapping[str, object]) -> dict[str, str]:
+    """Build the Estimator's ``hyperparameters`` from the model options in the parameters.
+
+    Each value is JSON-encoded, as SageMaker's framework estimators do, so the toolkit
+    can decode it back to its type; the generic Estimator would otherwise send ``str()``.
+    """
+    return {
+        name: json.dumps(value)
+        for name, value in {"features": ",".join(features), **options}.items()
+    }
 
 
 def parse_args(argv: Sequence[str]) -> Hyperparameters:

@@ -13,8 +13,8 @@ def test_parses_the_toolkit_form_of_the_model_options():
 
 def test_to_sagemaker_carries_features_and_options():
     assert to_sagemaker(["a", "b"], {"fit_intercept": True}) == {
-        "features": "a,b",
-        "fit_intercept": True,
+        "features": '"a,b"',
+        "fit_intercept": "true",
     }
 
 

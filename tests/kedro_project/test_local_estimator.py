@@ -8,6 +8,7 @@ from urllib.parse import urlparse
 import pytest
 
 from spaceflights.training.local_estimator import LocalToolkitEstimator
+from spaceflights_training.hyperparameters import to_sagemaker
 
 # An entry point that copies what the toolkit gave it into model/, so the test can read
 # the job folder and the arguments back out of model.tar.gz.
@@ -33,7 +34,7 @@ def finished_job(tmp_path, channel_dir):
     estimator = LocalToolkitEstimator(
         entry_point=str(entry_point),
         output_path=str(tmp_path / "jobs"),
-        hyperparameters={"features": "engines,crew", "fit_intercept": False},
+        hyperparameters=to_sagemaker(["engines", "crew"], {"fit_intercept": False}),
     )
     estimator.fit({"train": channel_dir.as_uri()}, job_name="job-1", logs=False)
     description = estimator.latest_training_job.describe()

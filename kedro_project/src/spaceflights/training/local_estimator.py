@@ -95,8 +95,8 @@ class LocalToolkitEstimator:
         config = base_dir / "input" / "config"
         for folder in (config, base_dir / "model", base_dir / "output", base_dir / "code"):
             folder.mkdir(parents=True)
-        # As SageMaker writes them: every hyperparameter value is a JSON-encoded string.
-        hyperparameters = {name: json.dumps(value) for name, value in self.hyperparameters.items()}
+        # SageMaker stores hyperparameters as strings; the Estimator applies str() to each.
+        hyperparameters = {name: str(value) for name, value in self.hyperparameters.items()}
         data_config = {
             channel: {
                 "TrainingInputMode": "File",
