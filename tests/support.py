@@ -61,3 +61,24 @@ def kedro(
     return subprocess.run(
         command, cwd=project, env=env, capture_output=True, text=True, check=False
     )
+
+
+def build_training_image(tag: str) -> str:
+    """Build the repository's Dockerfile as ``tag``; cached layers make repeats fast."""
+    subprocess.run(
+        [
+            "docker",
+            "build",
+            "--quiet",
+            "--network",
+            "host",
+            "--platform",
+            "linux/amd64",
+            "-t",
+            tag,
+            str(REPO_ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return tag

@@ -10,3 +10,5 @@ from pathlib import Path
 os.environ.setdefault(
     "SAGEMAKER_USER_CONFIG_OVERRIDE", str(Path(__file__).with_name("sagemaker_sdk.yaml"))
 )
+# We stay on SDK v2 on purpose (v3 removed the generic Estimator); its notice is noise here.
+os.environ.setdefault("SAGEMAKER_SUPPRESS_V2_WARNING", "1")

@@ -93,7 +93,7 @@ def _failure_message(description: Mapping[str, Any]) -> str:
     name = description.get("TrainingJobName", "?")
     status = description.get("TrainingJobStatus", "unknown")
     reason = description.get("FailureReason") or "no FailureReason was given"
-    if "TrainingJobArn" in description:
+    if str(description.get("TrainingJobArn", "")).startswith("arn:"):
         logs = f"CloudWatch log group {CLOUDWATCH_LOG_GROUP}, streams {name}/algo-*"
     else:
         logs = "the training log printed above"

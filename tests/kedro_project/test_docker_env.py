@@ -1,0 +1,82 @@
+"""``kedro run --env docker``: the same pipeline, training in the built image via local mode."""
+
+import json
+import os
+import socketserver
+import threading
+
+import pytest
+
+from tests.support import build_training_image, kedro
+
+pytestmark = pytest.mark.docker
+
+
+class _RecordingProxy(socketserver.ThreadingTCPServer):
+    """A proxy that forwards nothing and remembers every request line it was sent."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self):
+        self.requests: list[str] = []
+        recorded = self.requests
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self):
+                recorded.append(self.rfile.readline().decode(errors="replace").strip())
+
+        super().__init__(("127.0.0.1", 0), Handler)
+
+
+@pytest.fixture
+def egress_recorder():
+    proxy = _RecordingProxy()
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    yield proxy
+    proxy.shutdown()
+    proxy.server_close()
+
+
+def test_docker_env_trains_in_the_image_with_the_local_runs_r2(project, egress_recorder, tmp_path):
+    image = build_training_image("spaceflights-training:e2e")
+    local = kedro(project, "run")
+    assert local.returncode == 0, local.stdout + local.stderr
+    local_metrics = json.loads((project / "data/08_reporting/metrics.json").read_text())
+
+    proxy = f"http://127.0.0.1:{egress_recorder.server_address[1]}"
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("AWS_")},
+        "HTTP_PROXY": proxy,
+        "HTTPS_PROXY": proxy,
+        "http_proxy": proxy,
+        "https_proxy": proxy,
+        "NO_PROXY": "",
+        "no_proxy": "",
+        # A laptop has no instance metadata service; don't wait for one.
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_CONFIG_FILE": str(tmp_path / "none"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
+    }
+    in_image = kedro(
+        project,
+        "run",
+        "--env",
+        "docker",
+        "--from-nodes",
+        "train_model_node",
+        "--params",
+        f"training.estimator.image_uri={image}",
+        env=env,
+    )
+
+    assert in_image.returncode == 0, in_image.stdout + in_image.stderr
+    job = json.loads((project / "data/06_models/training_job.json").read_text())
+    assert job["job_name"].startswith("spaceflights-docker-")
+    assert job["training_image"] == image
+    assert job["model_artifact"].startswith("file://") and job["model_artifact"].endswith(
+        "model.tar.gz"
+    )
+    metrics = json.loads((project / "data/08_reporting/metrics.json").read_text())
+    assert metrics == pytest.approx(local_metrics, rel=1e-9)
+    assert egress_recorder.requests == [], "the docker environment must not contact AWS"
