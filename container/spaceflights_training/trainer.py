@@ -52,8 +52,11 @@ def _write_atomically(path: Path, document: dict) -> Path:
     # Write beside the target and rename, so model/ never holds half a model.
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(json.dumps(document, indent=2))
-    os.replace(partial, path)
+    try:
+        partial.write_text(json.dumps(document, indent=2))
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
     return path
 
 
