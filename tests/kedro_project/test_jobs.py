@@ -39,6 +39,11 @@ def test_build_instantiates_nested_specs_and_drops_nulls(tmp_path):
     }
 
 
+def test_an_unknown_class_is_named():
+    with pytest.raises(jobs.TrainingJobError, match="Cannot import class 'sagemaker.Nope'"):
+        jobs.build({"class": "sagemaker.Nope"})
+
+
 def test_an_empty_image_uri_says_how_to_get_one():
     with pytest.raises(jobs.TrainingJobError, match="run scripts/build_and_push.sh"):
         jobs.make_estimator({"class": "x.Y", "image_uri": ""}, {})

@@ -36,11 +36,21 @@ def build(spec: Any) -> Any:
         built = {key: build(value) for key, value in spec.items() if value is not None}
         if "class" not in built:
             return built
-        module_name, _, class_name = built.pop("class").rpartition(".")
-        return getattr(importlib.import_module(module_name), class_name)(**built)
+        return _import_class(built.pop("class"))(**built)
     if isinstance(spec, list):
         return [build(item) for item in spec]
     return spec
+
+
+def _import_class(path: str) -> type:
+    module_name, _, class_name = path.rpartition(".")
+    try:
+        return getattr(importlib.import_module(module_name), class_name)
+    except (ImportError, AttributeError, ValueError) as exc:
+        raise TrainingJobError(
+            f"Cannot import class {path!r} named in the training configuration ({exc}); "
+            "check the 'class:' entries under training.estimator."
+        ) from exc
 
 
 def make_estimator(estimator_spec: Mapping[str, Any], hyperparameters: Mapping[str, Any]) -> Any:
