@@ -6,26 +6,41 @@ from pathlib import Path
 import boto3
 import pytest
 
-from tests.local_aws import ACCOUNT, BUCKET, REGION, ROLE_ARN, play_sagemaker
+from tests.local_aws import BUCKET, ROLE_ARN, play_sagemaker
 from tests.support import kedro
 
 pytestmark = pytest.mark.aws
 
-IMAGE = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/spaceflights-training@sha256:" + "ab" * 32
+DIGEST = "sha256:" + "ab" * 32
 
 
-def configure(project: Path) -> None:
+@pytest.fixture
+def image(aws_env) -> str:
+    """An image reference by digest in (moto's) ECR, as build_and_push.sh records it."""
+    ecr = boto3.client("ecr")
+    try:
+        repository = ecr.create_repository(repositoryName="spaceflights-training")["repository"]
+    except ecr.exceptions.RepositoryAlreadyExistsException:
+        [repository] = ecr.describe_repositories(repositoryNames=["spaceflights-training"])[
+            "repositories"
+        ]
+    return f"{repository['repositoryUri']}@{DIGEST}"
+
+
+def configure(project: Path, image: str) -> None:
     """Fill in conf/sagemaker as a user (and build_and_push.sh) would."""
     globals_file = project / "conf/sagemaker/globals.yml"
     text = globals_file.read_text()
     text = text.replace("bucket: REPLACE_ME", f"bucket: {BUCKET}")
     text = text.replace("arn:aws:iam::REPLACE_ME:role/REPLACE_ME", ROLE_ARN)
     globals_file.write_text(text)
-    (project / "conf/sagemaker/globals_image.yml").write_text(f"training_image_uri: {IMAGE}\n")
+    (project / "conf/sagemaker/globals_image.yml").write_text(f"training_image_uri: {image}\n")
 
 
-def test_sagemaker_env_end_to_end(project, aws_env, bucket, create_training_job_requests, tmp_path):
-    configure(project)
+def test_sagemaker_env_end_to_end(
+    project, image, aws_env, bucket, create_training_job_requests, tmp_path
+):
+    configure(project, image)
 
     submitted = kedro(
         project, "run", "--env", "sagemaker", "--to-nodes", "train_model_node", env=aws_env
@@ -39,7 +54,7 @@ def test_sagemaker_env_end_to_end(project, aws_env, bucket, create_training_job_
     [request] = create_training_job_requests
     job = json.loads((project / "data/06_models/training_job.json").read_text())
     assert request["TrainingJobName"] == job["job_name"]
-    assert request["AlgorithmSpecification"]["TrainingImage"] == IMAGE
+    assert request["AlgorithmSpecification"]["TrainingImage"] == image
     assert request["RoleArn"] == ROLE_ARN
     assert request["EnableNetworkIsolation"] is True
     [channel] = request["InputDataConfig"]
@@ -71,9 +86,9 @@ def test_sagemaker_env_end_to_end(project, aws_env, bucket, create_training_job_
 
 
 def test_a_failed_job_raises_with_its_failure_reason(
-    project, aws_env, bucket, failing_training_jobs
+    project, image, aws_env, bucket, failing_training_jobs
 ):
-    configure(project)
+    configure(project, image)
 
     result = kedro(
         project, "run", "--env", "sagemaker", "--to-nodes", "train_model_node", env=aws_env

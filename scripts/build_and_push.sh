@@ -1,0 +1,216 @@
+#!/usr/bin/env bash
+# Build the training image, push it to ECR, record its digest for the sagemaker
+# environment, and rerun the pipeline there:
+#
+#   1. region and account from the AWS configuration
+#   2. the ECR repository, created if missing (scan on push, immutable tags)
+#   3. docker login, then build the repository's Dockerfile for linux/amd64, tagged with
+#      the git revision (plus -dirty-<UTC time> when the working tree has changes)
+#   4. push, and read back the pushed digest
+#   5. write kedro_project/conf/sagemaker/globals_image.yml: training_image_uri: REPO@sha256:...
+#   6. cd kedro_project && kedro run --env sagemaker [args after --]   (unless --no-run)
+#
+# Run with --help for the options and the environment variables it reads.
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PROJECT_DIR="$REPO_ROOT/kedro_project"
+IMAGE_RECORD="$PROJECT_DIR/conf/sagemaker/globals_image.yml"
+REPOSITORY="spaceflights-training"
+RUN_PIPELINE=1
+PRINT_URI=0
+URI_FILE=""
+KEDRO_ARGS=()
+
+usage() {
+  cat <<EOF
+Usage: scripts/build_and_push.sh [options] [-- KEDRO_RUN_ARGS...]
+
+Build the training image, push it to Amazon ECR, record REPO@sha256:DIGEST in
+kedro_project/conf/sagemaker/globals_image.yml, then run 'kedro run --env sagemaker'.
+
+Options:
+  --repository NAME  ECR repository, created if missing (default: $REPOSITORY)
+  --no-run           stop after recording the image; do not run the pipeline
+  --print-uri        send all progress to stderr and print only REPO@sha256:DIGEST on stdout
+  --uri-file PATH    also write REPO@sha256:DIGEST to PATH
+  -h, --help         show this help
+Arguments after -- go to 'kedro run', e.g. -- --to-nodes train_model_node
+
+Environment:
+  AWS_REGION, AWS_DEFAULT_REGION  region (else 'aws configure get region')
+  AWS_PROFILE, AWS_*              credentials, as for any aws command
+  AWS_ENDPOINT_URL                another AWS endpoint (recent aws CLIs and boto3 read it)
+  KEDRO                           kedro to run (default: .venv/bin/kedro, else kedro on PATH)
+  SOURCE_URL                      image source label (default: the git remote, without credentials)
+  REGISTRY_OVERRIDE               HOST[:PORT] to push to instead of the ECR repository's host,
+                                  without logging in (for tests against a local registry)
+
+The tag is the short git revision. Uncommitted changes (outside kedro_project/conf, which
+never reaches the image) make it REV-dirty-YYYYmmddTHHMMSSZ, because ECR tags are
+immutable. A clean revision already in ECR is not rebuilt: its digest is reused.
+EOF
+}
+
+die() {
+  printf 'build_and_push: %s\n' "$*" >&2
+  exit 1
+}
+
+step() { printf '==> %s\n' "$*"; }
+
+while (($#)); do
+  case "$1" in
+    --repository) REPOSITORY="${2:?--repository needs a name}"; shift 2 ;;
+    --no-run) RUN_PIPELINE=0; shift ;;
+    --print-uri) PRINT_URI=1; shift ;;
+    --uri-file) URI_FILE="${2:?--uri-file needs a path}"; shift 2 ;;
+    -h | --help) usage; exit 0 ;;
+    --) shift; KEDRO_ARGS=("$@"); break ;;
+    *) die "unknown option '$1' (see --help)" ;;
+  esac
+done
+
+if ((!RUN_PIPELINE && ${#KEDRO_ARGS[@]})); then
+  die "arguments after -- are for 'kedro run', which --no-run skips"
+fi
+
+if ((PRINT_URI)); then
+  # Keep fd 3 for the URI; everything else, docker and kedro included, goes to stderr.
+  exec 3>&1 1>&2
+fi
+
+# ---- prerequisites: each missing one stops the script here, with one line -------------
+command -v aws >/dev/null || die "the aws CLI is not installed (pip install awscli, or AWS CLI v2)"
+REGION="${AWS_REGION:-${AWS_DEFAULT_REGION:-$(aws configure get region 2>/dev/null || true)}}"
+[[ -n "$REGION" ]] || die "no AWS region: set AWS_REGION or run 'aws configure set region REGION'"
+export AWS_DEFAULT_REGION="$REGION" # the same region for kedro's boto3 as for the aws CLI
+awsr() { aws --region "$REGION" "$@"; }
+
+TMP_DIR="$(mktemp -d)"
+trap 'rm -rf "$TMP_DIR"' EXIT
+
+if ! ACCOUNT="$(awsr sts get-caller-identity --query Account --output text 2>"$TMP_DIR/sts.err")"; then
+  die "no usable AWS credentials ('aws sts get-caller-identity' said: $(grep -v '^[[:space:]]*$' "$TMP_DIR/sts.err" | tail -n 1))"
+fi
+command -v docker >/dev/null || die "docker is not installed"
+docker info >/dev/null 2>&1 || die "the Docker engine does not answer ('docker info' failed): start it first"
+command -v git >/dev/null || die "git is not installed (the image is tagged with the git revision)"
+git -C "$REPO_ROOT" rev-parse --verify -q HEAD >/dev/null \
+  || die "$REPO_ROOT has no git commit to tag the image with"
+
+if ((RUN_PIPELINE)); then
+  if [[ -n "${KEDRO:-}" ]]; then
+    :
+  elif [[ -x "$REPO_ROOT/.venv/bin/kedro" ]]; then
+    KEDRO="$REPO_ROOT/.venv/bin/kedro"
+  else
+    KEDRO="$(command -v kedro || true)"
+  fi
+  [[ -n "$KEDRO" ]] || die "kedro not found: run 'make setup', set KEDRO, or pass --no-run"
+  [[ "$KEDRO" != */* || "$KEDRO" == /* ]] || KEDRO="$PWD/$KEDRO" # it runs in kedro_project/
+  # The run would stop on this anyway, but only after the build and push.
+  if grep -qE '^[^#]*REPLACE_ME' "$PROJECT_DIR/conf/sagemaker/globals.yml"; then
+    die "kedro_project/conf/sagemaker/globals.yml still has REPLACE_ME: fill it in, or pass --no-run"
+  fi
+fi
+
+# ---- 1. where ------------------------------------------------------------------------
+step "AWS account $ACCOUNT, region $REGION"
+
+# ---- 2. the repository ---------------------------------------------------------------
+step "ECR repository $REPOSITORY"
+if ! REPOSITORY_URI="$(awsr ecr describe-repositories --repository-names "$REPOSITORY" \
+  --query 'repositories[0].repositoryUri' --output text 2>"$TMP_DIR/describe.err")"; then
+  grep -q RepositoryNotFoundException "$TMP_DIR/describe.err" \
+    || die "cannot look up ECR repository $REPOSITORY: $(tail -n 1 "$TMP_DIR/describe.err")"
+  step "Creating ECR repository $REPOSITORY (scan on push, immutable tags)"
+  REPOSITORY_URI="$(awsr ecr create-repository --repository-name "$REPOSITORY" \
+    --image-scanning-configuration scanOnPush=true --image-tag-mutability IMMUTABLE \
+    --tags Key=project,Value=spaceflights \
+    --query 'repository.repositoryUri' --output text)"
+fi
+if [[ -n "${REGISTRY_OVERRIDE:-}" ]]; then
+  IMAGE_REPO="$REGISTRY_OVERRIDE/${REPOSITORY_URI#*/}"
+else
+  IMAGE_REPO="$REPOSITORY_URI"
+fi
+
+# ---- 3. tag, log in, build -------------------------------------------------------------
+REVISION="$(git -C "$REPO_ROOT" rev-parse HEAD)"
+TAG="$(git -C "$REPO_ROOT" rev-parse --short=12 HEAD)"
+# An immutable tag must only ever name one image, so a build of uncommitted changes gets
+# its own tag instead of the revision's. kedro_project/conf does not count: it never
+# reaches the image, and filling in conf/sagemaker/globals.yml is expected.
+if [[ -n "$(git -C "$REPO_ROOT" status --porcelain -- . ':(exclude)kedro_project/conf')" ]]; then
+  TAG="$TAG-dirty-$(date -u +%Y%m%dT%H%M%SZ)"
+fi
+IMAGE="$IMAGE_REPO:$TAG"
+
+DIGEST=""
+if [[ -z "${REGISTRY_OVERRIDE:-}" && "$TAG" != *-dirty-* ]]; then
+  # This revision was pushed before: its tag cannot be pushed again, and need not be.
+  DIGEST="$(awsr ecr describe-images --repository-name "$REPOSITORY" \
+    --image-ids imageTag="$TAG" --query 'imageDetails[0].imageDigest' --output text \
+    2>/dev/null || true)"
+  [[ "$DIGEST" == sha256:* ]] || DIGEST=""
+fi
+
+if [[ -n "$DIGEST" ]]; then
+  step "$IMAGE is already in ECR (tags are immutable): reusing $DIGEST"
+else
+  if [[ -n "${REGISTRY_OVERRIDE:-}" ]]; then
+    step "Registry override: pushing to $REGISTRY_OVERRIDE, not logging in"
+  else
+    step "Logging in to ${REPOSITORY_URI%%/*}"
+    awsr ecr get-login-password \
+      | docker login --username AWS --password-stdin "${REPOSITORY_URI%%/*}"
+  fi
+
+  source_url="${SOURCE_URL:-$(git -C "$REPO_ROOT" config --get remote.origin.url || true)}"
+  # Never put credentials from an https://user:token@host/... remote into a label.
+  source_url="$(printf '%s' "${source_url:-unknown}" | sed -E 's#^([a-z+]+://)[^/@]*@#\1#')"
+  step "Building $IMAGE for linux/amd64"
+  docker build --network host --platform linux/amd64 \
+    --build-arg VCS_REF="$REVISION" \
+    --build-arg BUILD_DATE="$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+    --build-arg SOURCE_URL="$source_url" \
+    -t "$IMAGE" "$REPO_ROOT"
+
+  # ---- 4. push and read the digest back ------------------------------------------------
+  step "Pushing $IMAGE"
+  docker push "$IMAGE" | tee "$TMP_DIR/push.log"
+  # The push reports "TAG: digest: sha256:... size: N"; the image's RepoDigests is the fallback.
+  DIGEST="$(sed -nE 's/.*digest: (sha256:[0-9a-f]{64}).*/\1/p' "$TMP_DIR/push.log" | tail -n 1)"
+  if [[ -z "$DIGEST" ]]; then
+    DIGEST="$(docker image inspect --format '{{range .RepoDigests}}{{println .}}{{end}}' "$IMAGE" \
+      | sed -n "s#^${IMAGE_REPO}@##p" | tail -n 1)"
+  fi
+fi
+[[ "$DIGEST" =~ ^sha256:[0-9a-f]{64}$ ]] || die "could not read the digest of $IMAGE after the push"
+IMAGE_URI="$IMAGE_REPO@$DIGEST"
+
+# ---- 5. record it for the sagemaker environment ----------------------------------------
+step "Recording $IMAGE_URI in ${IMAGE_RECORD#"$REPO_ROOT/"}"
+record="$(mktemp "$IMAGE_RECORD.XXXXXX")"
+chmod 644 "$record"
+cat >"$record" <<EOF
+# Written by scripts/build_and_push.sh: the image pushed as $IMAGE.
+# Not committed (.gitignore); run the script again to replace it.
+training_image_uri: $IMAGE_URI
+EOF
+mv -f "$record" "$IMAGE_RECORD"
+if [[ -n "$URI_FILE" ]]; then
+  printf '%s\n' "$IMAGE_URI" >"$URI_FILE"
+fi
+
+# ---- 6. rerun the pipeline with it -----------------------------------------------------
+if ((RUN_PIPELINE)); then
+  step "Running: kedro run --env sagemaker ${KEDRO_ARGS[*]}"
+  (cd "$PROJECT_DIR" && "$KEDRO" run --env sagemaker "${KEDRO_ARGS[@]}")
+fi
+
+echo "Image: $IMAGE_URI"
+if ((PRINT_URI)); then
+  printf '%s\n' "$IMAGE_URI" >&3
+fi

@@ -1,0 +1,330 @@
+"""``scripts/build_and_push.sh`` against moto's ECR and a local registry standing in for it.
+
+moto's ECR creates repositories and answers the API, but stores no layers, so the image
+is pushed to the loopback registry that CI starts (.ci/docker-env.sh) by setting
+REGISTRY_OVERRIDE: the script then swaps the host of the ECR repository URI for it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import urllib.request
+import uuid
+from pathlib import Path
+
+import boto3
+import pytest
+import yaml
+
+from tests.local_aws import BUCKET, ROLE_ARN
+from tests.support import REPO_ROOT, copy_project
+
+SCRIPT = Path("scripts/build_and_push.sh")
+VENV_BIN = Path(sys.executable).parent
+# The registry .ci/docker-env.sh starts; the same variable moves it.
+REGISTRY = os.environ.get("REGISTRY_ADDR", "127.0.0.1:5000")
+DIRTY_TAG = re.compile(r"^(?P<rev>[0-9a-f]{12})-dirty-\d{8}T\d{6}Z$")
+
+
+def run_script(
+    repo: Path, *args: str, env: dict[str, str], check: bool = False
+) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        [shutil.which("bash") or "/bin/bash", str(repo / SCRIPT), *args],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if check:
+        assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-c", "user.name=test", "-c", "user.email=test@example.com", *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
+def sandbox_path(tmp_path: Path, *tools: str) -> str:
+    """A PATH holding only ``tools`` (plus this venv's python for the aws CLI's shebang)."""
+    bin_dir = tmp_path / "sandbox-bin"
+    bin_dir.mkdir(exist_ok=True)
+    for tool in tools:
+        found = VENV_BIN / tool if (VENV_BIN / tool).exists() else shutil.which(tool)
+        assert found, f"{tool} is needed for this test"
+        (bin_dir / tool).symlink_to(found)
+    return str(bin_dir)
+
+
+def script_env(aws_env: dict[str, str], **extra: str) -> dict[str, str]:
+    """aws_env with this venv's aws and kedro first on PATH."""
+    return {
+        **aws_env,
+        "PATH": f"{VENV_BIN}{os.pathsep}{aws_env['PATH']}",
+        "KEDRO": str(VENV_BIN / "kedro"),
+        "AWS_EC2_METADATA_DISABLED": "true",
+        **extra,
+    }
+
+
+def fill_globals(project: Path) -> None:
+    """Fill conf/sagemaker/globals.yml as a user would; the script writes globals_image.yml."""
+    globals_file = project / "conf/sagemaker/globals.yml"
+    text = globals_file.read_text()
+    text = text.replace("bucket: REPLACE_ME", f"bucket: {BUCKET}")
+    text = text.replace("arn:aws:iam::REPLACE_ME:role/REPLACE_ME", ROLE_ARN)
+    globals_file.write_text(text)
+
+
+def recorded_image(repo: Path) -> str:
+    record = repo / "kedro_project/conf/sagemaker/globals_image.yml"
+    return yaml.safe_load(record.read_text())["training_image_uri"]
+
+
+def registry_get(path: str, accept: str | None = None) -> tuple[dict, dict]:
+    request = urllib.request.Request(f"http://{REGISTRY}{path}")
+    if accept:
+        request.add_header("Accept", accept)
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback
+        return json.loads(response.read() or b"{}"), dict(response.headers)
+
+
+@pytest.fixture
+def repo(tmp_path: Path, raw_data: Path) -> Path:
+    """A committed git copy of what the script uses: scripts/, the Dockerfile, container/
+    and the Kedro project with raw data (ignored by .gitignore, as in the real tree)."""
+    root = tmp_path / "repo"
+    copy_project(root, raw_data)
+    shutil.copytree(REPO_ROOT / "scripts", root / "scripts")
+    for name in ("Dockerfile", ".dockerignore", ".gitignore"):
+        shutil.copy2(REPO_ROOT / name, root / name)
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "snapshot")
+    assert git(root, "status", "--porcelain") == ""
+    return root
+
+
+@pytest.fixture
+def registry() -> str:
+    """The local registry; it must be up in CI, elsewhere its absence skips the test."""
+    try:
+        registry_get("/v2/")
+    except OSError as error:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"no registry on {REGISTRY} ({error}); .ci/docker-env.sh starts one")
+    return REGISTRY
+
+
+@pytest.fixture
+def repository_name():
+    """A fresh ECR repository name; its local images are removed afterwards."""
+    name = f"spaceflights-test-{uuid.uuid4().hex[:10]}"
+    yield name
+    images = subprocess.run(
+        ["docker", "images", "--format", "{{.Repository}}:{{.Tag}}", f"{REGISTRY}/{name}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.split()
+    if images:
+        subprocess.run(["docker", "rmi", *images], capture_output=True, check=False)
+
+
+def test_help_needs_neither_docker_nor_aws(tmp_path):
+    env = {"PATH": sandbox_path(tmp_path, "dirname", "cat")}
+
+    result = run_script(REPO_ROOT, "--help", env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Usage: scripts/build_and_push.sh")
+    assert "--no-run" in result.stdout
+    assert "REGISTRY_OVERRIDE" in result.stdout
+
+
+def test_a_missing_aws_cli_stops_at_once(tmp_path):
+    env = {"PATH": sandbox_path(tmp_path, "dirname")}
+
+    result = run_script(REPO_ROOT, "--no-run", env=env)
+
+    assert result.returncode != 0
+    assert result.stderr.splitlines() == [
+        "build_and_push: the aws CLI is not installed (pip install awscli, or AWS CLI v2)"
+    ]
+    assert result.stdout == ""
+
+
+@pytest.mark.aws
+def test_missing_credentials_stop_at_once(aws_env, tmp_path):
+    (tmp_path / "empty-credentials").write_text("")
+    env = script_env(aws_env, AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "empty-credentials"))
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        env.pop(name, None)
+
+    result = run_script(REPO_ROOT, "--no-run", env=env)
+
+    assert result.returncode != 0
+    [line] = result.stderr.splitlines()
+    assert line.startswith("build_and_push: no usable AWS credentials")
+    assert "Unable to locate credentials" in line
+    assert result.stdout == ""
+
+
+@pytest.mark.aws
+def test_missing_docker_stops_before_anything_is_created(aws_env, tmp_path):
+    tools = ("dirname", "aws", "python", "mktemp", "rm", "grep", "tail", "git")
+    env = {**script_env(aws_env), "PATH": sandbox_path(tmp_path, *tools)}
+
+    result = run_script(REPO_ROOT, "--no-run", "--repository", "never-created", env=env)
+
+    assert result.returncode != 0
+    assert result.stderr.splitlines() == ["build_and_push: docker is not installed"]
+    names = [
+        r["repositoryName"] for r in boto3.client("ecr").describe_repositories()["repositories"]
+    ]
+    assert "never-created" not in names
+
+
+@pytest.mark.docker
+@pytest.mark.aws
+def test_build_push_record_and_rerun_the_pipeline(
+    repo, registry, repository_name, aws_env, bucket, create_training_job_requests
+):
+    fill_globals(repo / "kedro_project")  # conf/ does not make the tree dirty
+    env = script_env(aws_env, REGISTRY_OVERRIDE=registry)
+
+    result = run_script(
+        repo,
+        "--repository",
+        repository_name,
+        "--",
+        "--to-nodes",
+        "train_model_node",
+        env=env,
+        check=True,
+    )
+
+    [description] = boto3.client("ecr").describe_repositories(repositoryNames=[repository_name])[
+        "repositories"
+    ]
+    assert description["imageScanningConfiguration"]["scanOnPush"] is True
+    assert description["imageTagMutability"] == "IMMUTABLE"
+
+    tag = git(repo, "rev-parse", "--short=12", "HEAD")
+    tags, _ = registry_get(f"/v2/{repository_name}/tags/list")
+    assert tags["tags"] == [tag]
+    _, headers = registry_get(
+        f"/v2/{repository_name}/manifests/{tag}",
+        accept="application/vnd.docker.distribution.manifest.v2+json",
+    )
+    pushed = f"{registry}/{repository_name}@{headers['Docker-Content-Digest']}"
+    assert recorded_image(repo) == pushed
+
+    [request] = create_training_job_requests
+    assert request["AlgorithmSpecification"]["TrainingImage"] == pushed
+    assert result.stdout.splitlines()[-1] == f"Image: {pushed}"
+    assert "==> Running: kedro run --env sagemaker --to-nodes train_model_node" in result.stdout
+    assert git(repo, "status", "--porcelain", "--", ".", ":(exclude)kedro_project/conf") == ""
+
+
+@pytest.mark.docker
+@pytest.mark.aws
+def test_a_dirty_tree_gets_its_own_tag_and_print_uri_prints_only_the_uri(
+    repo, registry, repository_name, aws_env, tmp_path
+):
+    entry_point = repo / "container/train.py"
+    entry_point.write_text(entry_point.read_text() + "\n# an uncommitted change\n")
+    env = script_env(aws_env, REGISTRY_OVERRIDE=registry)
+    uri_file = tmp_path / "image-uri.txt"
+
+    result = run_script(
+        repo,
+        "--repository",
+        repository_name,
+        "--no-run",
+        "--print-uri",
+        "--uri-file",
+        str(uri_file),
+        env=env,
+        check=True,
+    )
+
+    [tag] = registry_get(f"/v2/{repository_name}/tags/list")[0]["tags"]
+    match = DIRTY_TAG.match(tag)
+    assert match, tag
+    assert match["rev"] == git(repo, "rev-parse", "--short=12", "HEAD")
+    uri = recorded_image(repo)
+    assert uri.startswith(f"{registry}/{repository_name}@sha256:")
+    assert result.stdout == f"{uri}\n"
+    assert uri_file.read_text() == f"{uri}\n"
+    assert f"==> Building {registry}/{repository_name}:{tag}" in result.stderr
+
+
+@pytest.mark.docker
+@pytest.mark.aws
+def test_a_revision_already_in_ecr_is_reused_not_rebuilt(repo, aws_env):
+    """Without the override the script reads ECR itself: the revision's tag is taken."""
+    ecr = boto3.client("ecr")
+    name = f"spaceflights-test-{uuid.uuid4().hex[:10]}"
+    uri = ecr.create_repository(repositoryName=name)["repository"]["repositoryUri"]
+    manifest = {
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+        "config": {
+            "mediaType": "application/vnd.docker.container.image.v1+json",
+            "size": 2,
+            "digest": "sha256:" + "0" * 64,
+        },
+        "layers": [],
+    }
+    tag = git(repo, "rev-parse", "--short=12", "HEAD")
+    image = ecr.put_image(repositoryName=name, imageManifest=json.dumps(manifest), imageTag=tag)
+    digest = image["image"]["imageId"]["imageDigest"]
+
+    result = run_script(repo, "--repository", name, "--no-run", env=script_env(aws_env))
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert recorded_image(repo) == f"{uri}@{digest}"
+    assert "already in ECR" in result.stdout
+    assert "==> Building" not in result.stdout
+    assert "==> Creating ECR repository" not in result.stdout
+
+
+def test_an_unknown_option_is_refused(tmp_path):
+    env = {"PATH": sandbox_path(tmp_path, "dirname")}
+
+    result = run_script(REPO_ROOT, "--bogus", env=env)
+
+    assert result.returncode != 0
+    assert result.stderr.splitlines() == ["build_and_push: unknown option '--bogus' (see --help)"]
+
+
+@pytest.mark.docker
+@pytest.mark.aws
+def test_unfilled_globals_stop_a_run_before_anything_is_built(repo, aws_env):
+    name = f"spaceflights-test-{uuid.uuid4().hex[:10]}"
+
+    result = run_script(repo, "--repository", name, env=script_env(aws_env))
+
+    assert result.returncode != 0
+    assert result.stderr.splitlines() == [
+        "build_and_push: kedro_project/conf/sagemaker/globals.yml still has REPLACE_ME: "
+        "fill it in, or pass --no-run"
+    ]
+    names = [
+        r["repositoryName"] for r in boto3.client("ecr").describe_repositories()["repositories"]
+    ]
+    assert name not in names
