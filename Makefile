@@ -16,7 +16,7 @@ $(STAMP): requirements.in requirements.lock container/pyproject.toml kedro_proje
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
 	@echo "==> Creating $(VENV) and installing pinned dependencies (a few minutes the first time)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c requirements.lock pip
 	$(BIN)/python -m pip install --quiet -c requirements.lock -r requirements.in
 	@touch $@
 
@@ -31,7 +31,7 @@ test: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/shellcheck $(shell git ls-files '*.sh') .ci/run
+	$(BIN)/shellcheck $(shell git ls-files "*.sh") .ci/run
 	$(if $(wildcard Dockerfile),$(BIN)/hadolint Dockerfile)
 
 clean:

@@ -1,0 +1,373 @@
+"""The training image: it builds, trains as SageMaker runs it, and holds only what it should.
+
+The image is built once per session (``spaceflights-training:test``); every test here
+needs a Docker engine. Jobs run as SageMaker runs them: ``docker run IMAGE train`` with
+``input/``, ``model/`` and ``output/`` mounted under /opt/ml, hostname algo-1, no network.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from spaceflights_training.hyperparameters import to_sagemaker
+from tests.support import REPO_ROOT, make_training_frames
+
+pytestmark = pytest.mark.docker
+
+IMAGE = "spaceflights-training:test"
+BASE_IMAGE = "python:3.11-slim-bookworm"
+HOST = "algo-1"
+BUILD_TIMEOUT = 1800
+RUN_TIMEOUT = 300
+
+
+def docker(*args: str, timeout: float = RUN_TIMEOUT) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["docker", *args], capture_output=True, text=True, check=False, timeout=timeout
+    )
+
+
+def build(context: Path, tag: str, *extra: str) -> subprocess.CompletedProcess:
+    command = "build --network host --platform linux/amd64".split()
+    result = docker(*command, "-t", tag, *extra, str(context), timeout=BUILD_TIMEOUT)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    return result
+
+
+@pytest.fixture(scope="session")
+def image() -> str:
+    """The image, built once from the repository with known label values."""
+    labels = "--build-arg VCS_REF=test-revision --build-arg BUILD_DATE=2026-01-01T00:00:00Z"
+    build(REPO_ROOT, IMAGE, *labels.split())
+    return IMAGE
+
+
+def lay_out_job(job: Path, channel: Path | None, hyperparameters: dict[str, str]) -> Path:
+    """A job folder as SageMaker writes it; ``hyperparameters`` are JSON-encoded strings."""
+    config = job / "input" / "config"
+    for folder in (config, job / "input" / "data", job / "model", job / "output"):
+        folder.mkdir(parents=True)
+    documents = {
+        "hyperparameters.json": hyperparameters,
+        "inputdataconfig.json": {
+            "train": {
+                "TrainingInputMode": "File",
+                "S3DistributionType": "FullyReplicated",
+                "RecordWrapperType": "None",
+            },
+        },
+        "resourceconfig.json": {
+            "current_host": HOST,
+            "hosts": [HOST],
+            "network_interface_name": "eth0",
+        },
+    }
+    for name, document in documents.items():
+        (config / name).write_text(json.dumps(document))
+    if channel is not None:
+        shutil.copytree(channel, job / "input" / "data" / "train")
+    return job
+
+
+def run_train(image: str, job: Path) -> subprocess.CompletedProcess:
+    """``docker run IMAGE train`` on the job folder, as SageMaker starts a training job."""
+    mounts = [f"--volume={job / name}:/opt/ml/{name}" for name in ("input", "model", "output")]
+    # With --network none Docker does not put the hostname in /etc/hosts; map it, or
+    # the toolkit waits 15 minutes for algo-1 to resolve.
+    sagemaker_like = f"run --rm --network none --hostname {HOST} --add-host {HOST}:127.0.0.1"
+    return docker(*sagemaker_like.split(), *mounts, image, "train")
+
+
+def assert_one_sentence(text: str, *fragments: str) -> None:
+    lines = text.strip().splitlines()
+    assert len(lines) == 1, text
+    assert lines[0].endswith("."), text
+    for fragment in fragments:
+        assert fragment in lines[0], text
+
+
+@pytest.fixture
+def sagemaker_hyperparameters(features: list[str], model_options: dict) -> dict[str, str]:
+    """The Estimator's hyperparameters as the pipeline builds them from conf/base:
+    JSON-encoded strings such as '"engines,crew,..."' and 'true', as SageMaker stores them."""
+    encoded = to_sagemaker(features, model_options["hyperparameters"])
+    assert encoded["fit_intercept"] == "true" and encoded["features"].startswith('"engines,')
+    return encoded
+
+
+def test_image_builds_with_the_entry_point_and_labels(image):
+    config = json.loads(docker("image", "inspect", image).stdout)[0]["Config"]
+    env = dict(item.split("=", 1) for item in config["Env"])
+    assert env["SAGEMAKER_PROGRAM"] == "train.py"
+    assert env["PYTHONUNBUFFERED"] == env["PYTHONDONTWRITEBYTECODE"] == "1"
+    assert env["PATH"].startswith("/opt/venv/bin:")
+    assert config["Cmd"] == ["train"]
+    labels = config["Labels"]
+    assert labels["org.opencontainers.image.revision"] == "test-revision"
+    assert labels["org.opencontainers.image.created"] == "2026-01-01T00:00:00Z"
+    assert "org.opencontainers.image.source" in labels
+    listing = docker("run", "--rm", "--network", "none", image, "ls", "/opt/ml/code").stdout
+    assert listing.split() == ["train.py"]  # no requirements.txt: the toolkit runs no pip
+
+
+def test_train_on_a_sagemaker_job_writes_the_model(
+    image, tmp_path, channel_dir, features, sagemaker_hyperparameters
+):
+    job = lay_out_job(tmp_path / "job", channel_dir, sagemaker_hyperparameters)
+
+    result = run_train(image, job)
+
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    document = json.loads((job / "model" / "model.json").read_text())
+    assert document["features"] == features
+    assert document["coefficients"] == pytest.approx(
+        [10.0 * (i + 1) for i in range(len(features))], abs=0.1
+    )
+    assert (job / "output" / "success").exists()
+    assert not (job / "output" / "failure").exists()
+    assert "metric train_r2=" in result.stdout
+
+
+def test_hyperparameters_arrive_as_sagemaker_passes_them(
+    image, tmp_path, channel_dir, sagemaker_hyperparameters
+):
+    no_intercept = sagemaker_hyperparameters | {"fit_intercept": "false"}
+    job = lay_out_job(tmp_path / "job", channel_dir, no_intercept)
+
+    result = run_train(image, job)
+
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    document = json.loads((job / "model" / "model.json").read_text())
+    assert document["intercept"] == 0.0
+    assert document["hyperparameters"] == {"fit_intercept": False, "positive": False}
+
+
+def corrupt(channel: Path) -> Path:
+    (channel / "X_train.parquet").write_bytes(b"PAR1 this is not parquet")
+    return channel
+
+
+BAD_INPUTS = {
+    "missing channel": (lambda channel: None, ["Training channel 'train' is missing"]),
+    "corrupt parquet": (corrupt, ["X_train.parquet", "not a readable parquet file"]),
+}
+
+
+@pytest.mark.parametrize("case", BAD_INPUTS, ids=list(BAD_INPUTS))
+def test_bad_input_fails_with_one_sentence_and_no_model(
+    image, tmp_path, channel_dir, sagemaker_hyperparameters, case
+):
+    spoil, fragments = BAD_INPUTS[case]
+    job = lay_out_job(tmp_path / "job", spoil(channel_dir), sagemaker_hyperparameters)
+
+    result = run_train(image, job)
+
+    assert result.returncode != 0
+    assert_one_sentence((job / "output" / "failure").read_text(), *fragments)
+    assert list((job / "model").iterdir()) == []
+
+
+TRAIN_LOCAL = REPO_ROOT / "scripts" / "train_local.sh"
+
+
+def train_local(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(TRAIN_LOCAL), "--image", IMAGE, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=RUN_TIMEOUT,
+    )
+
+
+@pytest.mark.parametrize("mode", ["sagemaker", "direct"])
+def test_train_local_script_trains_in_both_modes(image, tmp_path, mode, features):
+    channel = tmp_path / "channel"
+    channel.mkdir()
+    X, y = make_training_frames(features)
+    X.to_parquet(channel / "X_train.parquet")
+    y.to_parquet(channel / "y_train.parquet")
+    out = tmp_path / "out"
+
+    result = train_local("--mode", mode, "--channel", str(channel), "--out", str(out))
+
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    model_file = out / "model" / "model.json"
+    assert f"Model: {model_file}" in result.stdout
+    assert json.loads(model_file.read_text())["features"] == features
+
+
+@pytest.mark.parametrize("mode", ["sagemaker", "direct"])
+def test_train_local_script_prints_the_failure_and_exits_non_zero(
+    image, tmp_path, channel_dir, mode
+):
+    out = tmp_path / "out"
+
+    result = train_local("--mode", mode, "--channel", str(corrupt(channel_dir)), "--out", str(out))
+
+    assert result.returncode != 0
+    assert "X_train.parquet in channel 'train' is not a readable parquet file" in result.stderr
+    assert not (out / "model" / "model.json").exists()
+
+
+def test_train_local_script_says_how_to_get_a_channel(tmp_path):
+    result = train_local("--channel", str(tmp_path / "nowhere"))
+
+    assert result.returncode != 0
+    assert "run make run first or pass --channel DIR" in result.stderr
+
+
+def test_train_local_default_hyperparameters_are_the_pipelines(features, model_options):
+    script = TRAIN_LOCAL.read_text()
+    default = json.loads(re.search(r"^HYPERPARAMETERS='(.*)'$", script, re.M).group(1))
+    # The script holds plain JSON values and encodes each one as SageMaker does.
+    encoded = {name: json.dumps(value) for name, value in default.items()}
+    assert encoded == to_sagemaker(features, model_options["hyperparameters"])
+
+
+def run_python(image: str, code: str) -> str:
+    result = docker("run", "--rm", "--network", "none", image, "python", "-c", code)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_runtime_image_holds_no_compiler_sdk_kedro_or_pip_cache(image):
+    code = (
+        "import importlib.util as u, json, os, shutil; print(json.dumps({"
+        "'compilers': [c for c in ('gcc', 'cc', 'c++', 'x86_64-linux-gnu-gcc') if shutil.which(c)],"
+        "'kedro': bool(u.find_spec('kedro')), 'sagemaker': bool(u.find_spec('sagemaker')),"
+        "'toolkit': bool(u.find_spec('sagemaker_training')),"
+        "'package': bool(u.find_spec('spaceflights_training')),"
+        "'caches': [p for p in (os.path.expanduser('~/.cache/pip'), '/root/.cache', '/build',"
+        " '/opt/package') if os.path.exists(p)]}))"
+    )
+    found = json.loads(run_python(image, code))
+    assert found == {
+        "compilers": [],
+        "kedro": False,
+        "sagemaker": False,
+        "toolkit": True,
+        "package": True,
+        "caches": [],
+    }
+
+
+# Certificates, keys, credentials and build artefacts: none may be added by the build,
+# except files that an installed package ships (listed in its RECORD, e.g. botocore's
+# public CA bundle).
+FIND_SENSITIVE = (
+    r"find / -xdev \( -path /proc -o -path /sys -o -path /dev \) -prune -o \( "
+    r"-name '*.pem' -o -name '*.crt' -o -name '*.key' -o -name '*.p12' -o -path '*/.aws/*' "
+    r"-o -name credentials -o -name '*.whl' -o -name '*.tar.gz' \) -print"
+)
+PACKAGED_FILES = (
+    "import pathlib, sys\n"
+    "for record in pathlib.Path(sys.prefix).glob('lib/python*/site-packages/*.dist-info/RECORD'):\n"
+    "    site = record.parent.parent\n"
+    "    for line in record.read_text().splitlines():\n"
+    "        print((site / line.rsplit(',', 2)[0]).resolve())\n"
+)
+
+
+def files_added_by_build(image: str) -> set[str]:
+    def sensitive(name: str) -> set[str]:
+        result = docker("run", "--rm", "--entrypoint", "sh", name, "-c", FIND_SENSITIVE)
+        return set(result.stdout.split())
+
+    packaged = set(run_python(image, PACKAGED_FILES).split())
+    return sensitive(image) - sensitive(BASE_IMAGE) - packaged
+
+
+def test_runtime_image_adds_no_certificate_credential_or_build_artefact(image):
+    assert files_added_by_build(image) == set()
+
+
+def self_signed_pem(tmp_path: Path) -> str:
+    key, cert = tmp_path / "ca.key", tmp_path / "ca.pem"
+    command = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=test-proxy-ca"
+    subprocess.run(
+        [*command.split(), "-keyout", key, "-out", cert], check=True, capture_output=True
+    )
+    return cert.read_text()
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl to make a test CA")
+def test_extra_ca_reaches_pip_in_the_builder_but_never_the_runtime_image(image, tmp_path):
+    pem = self_signed_pem(tmp_path)
+    marker = pem.splitlines()[1]  # a line of the certificate's base64 body
+    tags = ["spaceflights-training:test-extra-ca", "spaceflights-training:test-extra-ca-builder"]
+    try:
+        build(REPO_ROOT, tags[0], "--build-arg", f"EXTRA_CA_CERT={pem}")
+        build(REPO_ROOT, tags[1], "--build-arg", f"EXTRA_CA_CERT={pem}", "--target", "builder")
+        bundle = docker("run", "--rm", tags[1], "cat", "/build/pip-ca.pem").stdout
+        assert marker in bundle and "BEGIN CERTIFICATE" in bundle.split(marker)[0]
+
+        assert files_added_by_build(tags[0]) == set()
+        history = docker("history", "--no-trunc", tags[0]).stdout
+        inspect = docker("image", "inspect", tags[0]).stdout
+        assert marker not in history and marker not in inspect
+        places = ["/etc", "/opt", "/root", "/usr/local", "/tmp"]
+        grep = docker("run", "--rm", "--entrypoint", "grep", tags[0], "-rlF", marker, *places)
+        assert grep.stdout == ""
+    finally:
+        docker("rmi", *tags)
+
+
+def test_code_change_rebuilds_without_reinstalling_dependencies(image, tmp_path):
+    context = tmp_path / "context"
+    shutil.copytree(
+        REPO_ROOT / "container",
+        context / "container",
+        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"),
+    )
+    for name in ("Dockerfile", ".dockerignore"):
+        shutil.copy2(REPO_ROOT / name, context / name)
+    with (context / "container/spaceflights_training/model.py").open("a") as module:
+        module.write("\n# a code-only change\n")
+    tag = "spaceflights-training:test-code-change"
+    try:
+        output = build(context, tag).stdout
+    finally:
+        docker("rmi", tag)
+
+    steps = re.split(r"^Step \d+/\d+ : ", output, flags=re.M)
+    cached = {step.splitlines()[0]: "Using cache" in step for step in steps[1:]}
+    requirements_step = next(s for s in cached if "-r /build/requirements.txt" in s)
+    assert cached[requirements_step], output
+    assert cached["COPY --from=builder /opt/venv /opt/venv"], output
+    assert not cached["COPY --from=package /opt/package/ /opt/venv/"], output
+
+
+def tool(name: str) -> str:
+    """A linter installed beside this Python (the dev venv's bin), else on PATH."""
+    beside = Path(sys.executable).parent / name
+    found = str(beside) if beside.exists() else shutil.which(name)
+    assert found, f"{name} is not installed; run make setup"
+    return found
+
+
+def test_dockerfile_is_hadolint_clean():
+    result = subprocess.run(
+        [tool("hadolint"), "Dockerfile"], cwd=REPO_ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_shell_scripts_are_shellcheck_clean():
+    scripts = sorted(
+        str(path.relative_to(REPO_ROOT))
+        for pattern in ("scripts/*.sh", "benchmarks/*.sh", ".ci/*")
+        for path in REPO_ROOT.glob(pattern)
+    )
+    assert "scripts/train_local.sh" in scripts
+    result = subprocess.run(
+        [tool("shellcheck"), *scripts], cwd=REPO_ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
