@@ -119,35 +119,15 @@ else
   # JSON-encoded string, one host (algo-1), the channel copied into input/data/train/.
   mkdir -p "$OUT/input/config" "$OUT/input/data"
   cp -R "$CHANNEL" "$OUT/input/data/train"
-  python3 - "$HYPERPARAMETERS" "$OUT/input/config" <<'PY'
+  PYTHONPATH="$REPO_ROOT/container" python3 - "$HYPERPARAMETERS" "$OUT" <<'PY'
 import json
 import sys
 from pathlib import Path
 
-hyperparameters, config = json.loads(sys.argv[1]), Path(sys.argv[2])
-host = "algo-1"
-documents = {
-    "hyperparameters.json": {name: json.dumps(value) for name, value in hyperparameters.items()},
-    "inputdataconfig.json": {
-        "train": {
-            "TrainingInputMode": "File",
-            "S3DistributionType": "FullyReplicated",
-            "RecordWrapperType": "None",
-        }
-    },
-    "resourceconfig.json": {
-        "current_host": host,
-        "current_instance_type": "local",
-        "current_group_name": "homogeneousCluster",
-        "hosts": [host],
-        "instance_groups": [
-            {"instance_group_name": "homogeneousCluster", "instance_type": "local", "hosts": [host]}
-        ],
-        "network_interface_name": "eth0",
-    },
-}
-for name, document in documents.items():
-    (config / name).write_text(json.dumps(document, indent=2))
+from spaceflights_training.job_folder import write_job_folder
+
+hyperparameters = {name: json.dumps(value) for name, value in json.loads(sys.argv[1]).items()}
+write_job_folder(Path(sys.argv[2]), hyperparameters, ["train"])
 PY
   echo "==> Training in $IMAGE (sagemaker: docker run IMAGE train, job folder $OUT)"
   # input/, model/ and output/ are mounted one by one, as SageMaker does: a mount over all

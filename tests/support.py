@@ -25,6 +25,15 @@ def make_training_frames(features: list[str], rows: int = 200) -> tuple[pd.DataF
     return X, pd.DataFrame({"price": price})
 
 
+def assert_one_sentence(text: str, *fragments: str) -> None:
+    """``text`` is one line, ends like a sentence, and names each of ``fragments``."""
+    lines = text.strip().splitlines()
+    assert len(lines) == 1, text
+    assert lines[0].endswith("."), text
+    for fragment in fragments:
+        assert fragment in lines[0], text
+
+
 @functools.cache
 def docker_available() -> bool:
     """Whether a Docker engine answers here."""

@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 
 from spaceflights_training.hyperparameters import to_sagemaker
-from tests.support import REPO_ROOT, make_training_frames
+from spaceflights_training.job_folder import HOST, write_job_folder
+from tests.support import REPO_ROOT, assert_one_sentence, make_training_frames
 
 pytestmark = pytest.mark.docker
 
 IMAGE = "spaceflights-training:test"
 BASE_IMAGE = "python:3.11-slim-bookworm"
-HOST = "algo-1"
 BUILD_TIMEOUT = 1800
 RUN_TIMEOUT = 300
 
@@ -51,26 +51,7 @@ def image() -> str:
 
 def lay_out_job(job: Path, channel: Path | None, hyperparameters: dict[str, str]) -> Path:
     """A job folder as SageMaker writes it; ``hyperparameters`` are JSON-encoded strings."""
-    config = job / "input" / "config"
-    for folder in (config, job / "input" / "data", job / "model", job / "output"):
-        folder.mkdir(parents=True)
-    documents = {
-        "hyperparameters.json": hyperparameters,
-        "inputdataconfig.json": {
-            "train": {
-                "TrainingInputMode": "File",
-                "S3DistributionType": "FullyReplicated",
-                "RecordWrapperType": "None",
-            },
-        },
-        "resourceconfig.json": {
-            "current_host": HOST,
-            "hosts": [HOST],
-            "network_interface_name": "eth0",
-        },
-    }
-    for name, document in documents.items():
-        (config / name).write_text(json.dumps(document))
+    write_job_folder(job, hyperparameters, ["train"])
     if channel is not None:
         shutil.copytree(channel, job / "input" / "data" / "train")
     return job
@@ -83,14 +64,6 @@ def run_train(image: str, job: Path) -> subprocess.CompletedProcess:
     # the toolkit waits 15 minutes for algo-1 to resolve.
     sagemaker_like = f"run --rm --network none --hostname {HOST} --add-host {HOST}:127.0.0.1"
     return docker(*sagemaker_like.split(), *mounts, image, "train")
-
-
-def assert_one_sentence(text: str, *fragments: str) -> None:
-    lines = text.strip().splitlines()
-    assert len(lines) == 1, text
-    assert lines[0].endswith("."), text
-    for fragment in fragments:
-        assert fragment in lines[0], text
 
 
 @pytest.fixture

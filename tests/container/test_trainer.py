@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from spaceflights_training import trainer
-from tests.support import ENTRY_POINT
+from tests.support import ENTRY_POINT, assert_one_sentence
 
 
 def run_main(tmp_path: Path, channel: Path, args: list[str]) -> tuple[int, Path, Path]:
@@ -22,14 +22,6 @@ def run_main(tmp_path: Path, channel: Path, args: list[str]) -> tuple[int, Path,
         "SM_OUTPUT_DIR": str(output_dir),
     }
     return trainer.main(args, environ), model_dir, output_dir
-
-
-def assert_one_sentence(text: str, *fragments: str) -> None:
-    lines = text.strip().splitlines()
-    assert len(lines) == 1, text
-    assert lines[0].endswith("."), text
-    for fragment in fragments:
-        assert fragment in lines[0], text
 
 
 def test_trains_and_writes_model_json(tmp_path, channel_dir, hyperparameter_args, features, capsys):

@@ -9,7 +9,6 @@ know which backend it has.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -20,11 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from spaceflights_training.environment import FAILURE_FILE
+from spaceflights_training.job_folder import write_job_folder
 
 from .artifacts import pack_model_dir
 from .uris import local_path
-
-HOST = "algo-1"
 
 
 class LocalTrainingJob:
@@ -92,44 +90,15 @@ class LocalToolkitEstimator:
         self.latest_training_job = LocalTrainingJob(description)
 
     def _lay_out_job(self, base_dir: Path, inputs: Mapping[str, str]) -> None:
-        config = base_dir / "input" / "config"
-        for folder in (config, base_dir / "model", base_dir / "output", base_dir / "code"):
-            folder.mkdir(parents=True)
         # SageMaker stores hyperparameters as strings; the Estimator applies str() to each.
         hyperparameters = {name: str(value) for name, value in self.hyperparameters.items()}
-        data_config = {
-            channel: {
-                "TrainingInputMode": "File",
-                "S3DistributionType": "FullyReplicated",
-                "RecordWrapperType": "None",
-            }
-            for channel in inputs
-        }
-        resource_config = {
-            "current_host": HOST,
-            "current_instance_type": "local",
-            "current_group_name": "homogeneousCluster",
-            "hosts": [HOST],
-            "instance_groups": [
-                {
-                    "instance_group_name": "homogeneousCluster",
-                    "instance_type": "local",
-                    "hosts": [HOST],
-                }
-            ],
-            "network_interface_name": "eth0",
-        }
-        for name, document in (
-            ("hyperparameters.json", hyperparameters),
-            ("inputdataconfig.json", data_config),
-            ("resourceconfig.json", resource_config),
-        ):
-            (config / name).write_text(json.dumps(document, indent=2))
+        write_job_folder(base_dir, hyperparameters, inputs)
         # File mode: SageMaker copies each channel into input/data/<channel>/ before start.
         for channel, uri in inputs.items():
             source = local_path(uri)
             if source.is_dir():
                 shutil.copytree(source, base_dir / "input" / "data" / channel)
+        (base_dir / "code").mkdir()
         shutil.copy2(self.entry_point, base_dir / "code" / self.entry_point.name)
 
     def _job_env(self, base_dir: Path) -> dict[str, str]:

@@ -1,0 +1,53 @@
+"""The job folder SageMaker lays out before it starts a training container (File mode).
+
+Anything that runs the entry point as SageMaker would (the local backend, the
+``train_local.sh`` script, the image tests) writes the folder through this module, so
+there is one description of it. Standard library only: it also runs outside the venv.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+HOST = "algo-1"
+INSTANCE_GROUP = "homogeneousCluster"
+
+
+def write_job_folder(
+    base_dir: Path, hyperparameters: Mapping[str, str], channels: Iterable[str]
+) -> Path:
+    """Create ``input/config/*.json``, ``input/data/``, ``model/`` and ``output/``.
+
+    ``hyperparameters`` are the stored strings (SageMaker keeps every value as a string);
+    copying the channel data into ``input/data/<channel>/`` is left to the caller.
+    """
+    config = base_dir / "input" / "config"
+    for folder in (config, base_dir / "input" / "data", base_dir / "model", base_dir / "output"):
+        folder.mkdir(parents=True, exist_ok=True)
+    data_config = {
+        channel: {
+            "TrainingInputMode": "File",
+            "S3DistributionType": "FullyReplicated",
+            "RecordWrapperType": "None",
+        }
+        for channel in channels
+    }
+    resource_config = {
+        "current_host": HOST,
+        "current_instance_type": "local",
+        "current_group_name": INSTANCE_GROUP,
+        "hosts": [HOST],
+        "instance_groups": [
+            {"instance_group_name": INSTANCE_GROUP, "instance_type": "local", "hosts": [HOST]}
+        ],
+        "network_interface_name": "eth0",
+    }
+    for name, document in (
+        ("hyperparameters.json", dict(hyperparameters)),
+        ("inputdataconfig.json", data_config),
+        ("resourceconfig.json", resource_config),
+    ):
+        (config / name).write_text(json.dumps(document, indent=2))
+    return base_dir
