@@ -38,10 +38,10 @@ def validate_training_data(
     for name in X.columns:
         column = X[name]
         if not (pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column)):
-            example = column.dropna().iloc[0] if column.notna().any() else None
+            # The dtype, never a value: this sentence becomes the job's FailureReason.
             raise TrainingInputError(
-                f"Column {name!r} in {FEATURES_FILE} holds non-numeric values (e.g. {example!r}); "
-                "convert it to numbers in the data processing pipeline."
+                f"Column {name!r} in {FEATURES_FILE} holds non-numeric values (dtype "
+                f"{column.dtype}); convert it to numbers in the data processing pipeline."
             )
         if column.isna().any():
             raise TrainingInputError(

@@ -41,6 +41,19 @@ def to_sagemaker(features: Sequence[str], options: Mapping[str, object]) -> dict
     }
 
 
+def to_args(stored: Mapping[str, str]) -> list[str]:
+    """The arguments the toolkit builds from stored hyperparameters: sorted ``--name value``,
+    each value JSON-decoded where it can be and then turned back into text."""
+    args = []
+    for name in sorted(stored):
+        try:
+            value = json.loads(stored[name])
+        except (TypeError, ValueError):
+            value = stored[name]
+        args += [f"--{name}", str(value)]
+    return args
+
+
 def parse_args(argv: Sequence[str]) -> Hyperparameters:
     """Parse ``--name value`` pairs as the toolkit passes them; reject anything unknown."""
     values: dict[str, str] = {}
@@ -51,6 +64,10 @@ def parse_args(argv: Sequence[str]) -> Hyperparameters:
             raise TrainingInputError(
                 f"Hyperparameter arguments are malformed at {flag!r}: expected '--name value' "
                 "pairs; pass hyperparameters through the Estimator, not by hand."
+            )
+        if flag[2:] in values:
+            raise TrainingInputError(
+                f"Hyperparameter {flag[2:]!r} is given twice; give each hyperparameter once."
             )
         values[flag[2:]] = args.pop(0)
 

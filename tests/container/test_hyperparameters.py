@@ -1,7 +1,12 @@
 import pytest
 
 from spaceflights_training.errors import TrainingInputError
-from spaceflights_training.hyperparameters import Hyperparameters, parse_args, to_sagemaker
+from spaceflights_training.hyperparameters import (
+    Hyperparameters,
+    parse_args,
+    to_args,
+    to_sagemaker,
+)
 
 
 def test_parses_the_toolkit_form_of_the_model_options():
@@ -36,3 +41,14 @@ def test_dangling_flag_is_malformed():
 def test_features_are_required():
     with pytest.raises(TrainingInputError, match=r"'features' is missing"):
         parse_args(["--fit_intercept", "true"])
+
+
+def test_to_args_builds_what_the_toolkit_passes():
+    stored = to_sagemaker(["a", "b"], {"fit_intercept": False})
+    assert to_args(stored) == ["--features", "a,b", "--fit_intercept", "False"]
+    assert parse_args(to_args(stored)) == Hyperparameters(features=("a", "b"), fit_intercept=False)
+
+
+def test_a_repeated_hyperparameter_is_refused():
+    with pytest.raises(TrainingInputError, match="'features' is given twice"):
+        parse_args(["--features", "a", "--features", "b"])

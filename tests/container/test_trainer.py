@@ -111,7 +111,11 @@ def test_bad_input_fails_with_one_sentence_and_no_model(
     if spoil:
         spoil(channel_dir)
 
-    code, model_dir, output_dir = run_main(tmp_path, channel_dir, hyperparameter_args + extra_args)
+    args = dict(zip(hyperparameter_args[::2], hyperparameter_args[1::2], strict=True))
+    args.update(zip(extra_args[::2], extra_args[1::2], strict=True))
+    code, model_dir, output_dir = run_main(
+        tmp_path, channel_dir, [x for kv in args.items() for x in kv]
+    )
 
     assert code != 0
     assert_one_sentence((output_dir / "failure").read_text(), *fragments)

@@ -58,3 +58,9 @@ def test_missing_model_json_and_missing_archive_are_named(tmp_path):
         read_model_document(str(archive))
     with pytest.raises(ModelArtifactError, match="No model artifact"):
         read_model_document(str(tmp_path / "absent.tar.gz"))
+
+
+def test_a_model_json_that_unpacks_huge_is_refused(tmp_path):
+    archive = write_archive(tmp_path / "m.tar.gz", {"model.json": b" " * (11 * 1024 * 1024)})
+    with pytest.raises(ModelArtifactError, match="unpacks to"):
+        read_model_document(str(archive))

@@ -47,6 +47,18 @@ def test_train_unpack_evaluate(training, model_options, channel_dir):
     assert metrics["r2"] > 0.99
 
 
+def test_train_model_checks_hyperparameters_before_starting_a_job(
+    training, model_options, channel_dir, tmp_path
+):
+    X = pd.read_parquet(channel_dir / "X_train.parquet")
+    y = pd.read_parquet(channel_dir / "y_train.parquet")
+    options = {**model_options, "hyperparameters": {"fit_intercpt": True}}
+
+    with pytest.raises(ValueError, match="Unknown hyperparameter 'fit_intercpt'"):
+        train_model(X, y, options, training)
+    assert not (tmp_path / "jobs").exists()
+
+
 def test_train_model_checks_the_data_before_starting_a_job(
     training, model_options, channel_dir, tmp_path
 ):

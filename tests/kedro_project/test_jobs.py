@@ -34,14 +34,14 @@ def test_build_instantiates_nested_specs_and_drops_nulls(tmp_path):
     assert isinstance(estimator, LocalToolkitEstimator)
     assert estimator.output_path == tmp_path.resolve().as_uri()
     assert estimator.hyperparameters == {"features": "a,b"}
-    assert jobs.build({"a": None, "b": [{"class": "pathlib.PurePosixPath"}]}) == {
-        "b": [jobs.build({"class": "pathlib.PurePosixPath"})]
+    assert jobs.instantiate({"a": None, "b": [{"class": "pathlib.PurePosixPath"}]}) == {
+        "b": [jobs.instantiate({"class": "pathlib.PurePosixPath"})]
     }
 
 
 def test_an_unknown_class_is_named():
     with pytest.raises(jobs.TrainingJobError, match="Cannot import class 'sagemaker.Nope'"):
-        jobs.build({"class": "sagemaker.Nope"})
+        jobs.instantiate({"class": "sagemaker.Nope"})
 
 
 def test_an_empty_image_uri_says_how_to_get_one():
@@ -62,3 +62,28 @@ def test_failure_message_names_job_reason_and_cloudwatch_logs():
         "Training job job-1 ended Stopped: MaxRuntimeExceeded (logs: CloudWatch log group "
         "/aws/sagemaker/TrainingJobs, streams job-1/algo-*)."
     )
+
+
+class _InterruptedJob:
+    def __init__(self, name):
+        self.name, self.stopped = name, False
+
+    def stop(self):
+        self.stopped = True
+
+
+class _InterruptedEstimator:
+    """An estimator whose wait is interrupted (Ctrl-C) after the job was created."""
+
+    latest_training_job = None
+
+    def fit(self, inputs, job_name, wait, logs):
+        self.latest_training_job = _InterruptedJob(job_name)
+        raise KeyboardInterrupt
+
+
+def test_an_interrupted_wait_stops_the_job():
+    estimator = _InterruptedEstimator()
+    with pytest.raises(KeyboardInterrupt):
+        jobs.run_training_job(estimator, {"train": "s3://bucket/channel/"}, "job-9")
+    assert estimator.latest_training_job.stopped

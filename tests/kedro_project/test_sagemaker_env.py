@@ -61,7 +61,7 @@ def test_sagemaker_env_end_to_end(
     assert channel["ChannelName"] == "train"
     assert (
         channel["DataSource"]["S3DataSource"]["S3Uri"]
-        == f"s3://{bucket}/spaceflights/channels/train"
+        == f"s3://{bucket}/spaceflights/channels/train/"
     )
     assert (
         request["OutputDataConfig"]["S3OutputPath"] == f"s3://{bucket}/spaceflights/training-jobs"
@@ -71,6 +71,9 @@ def test_sagemaker_env_end_to_end(
     metric_names = [m["Name"] for m in request["AlgorithmSpecification"]["MetricDefinitions"]]
     assert metric_names == ["train:r2", "train:mae", "train:max_error"]
     assert request["ResourceConfig"]["InstanceType"] == "ml.m5.large"
+    assert request["ProfilerConfig"] == {"DisableProfiler": True}
+    assert "DebugHookConfig" not in request
+    assert request["Tags"] == [{"Key": "project", "Value": "spaceflights"}]
 
     model_uri = play_sagemaker(job["job_name"], tmp_path / "sagemaker")
     assert job["model_artifact"] == model_uri

@@ -5,10 +5,15 @@ or on SageMaker. Which one is configuration (``training.estimator`` in the param
 import os
 from pathlib import Path
 
+from platformdirs import user_config_dir
+
 # The SageMaker SDK reports telemetry to AWS unless its config opts out. Point it at our
-# opt-out unless the user already chose a config file of their own.
-os.environ.setdefault(
-    "SAGEMAKER_USER_CONFIG_OVERRIDE", str(Path(__file__).with_name("sagemaker_sdk.yaml"))
-)
+# opt-out, unless the user has an SDK config of their own: overriding that would drop
+# their team defaults (KMS keys, VPC, tags), and their telemetry choice is theirs.
+_USER_SDK_CONFIG = Path(user_config_dir("sagemaker")) / "config.yaml"
+if "SAGEMAKER_USER_CONFIG_OVERRIDE" not in os.environ and not _USER_SDK_CONFIG.exists():
+    os.environ["SAGEMAKER_USER_CONFIG_OVERRIDE"] = str(
+        Path(__file__).with_name("sagemaker_sdk.yaml")
+    )
 # We stay on SDK v2 on purpose (v3 removed the generic Estimator); its notice is noise here.
 os.environ.setdefault("SAGEMAKER_SUPPRESS_V2_WARNING", "1")

@@ -13,8 +13,9 @@ import fsspec
 
 from spaceflights_training.environment import MODEL_FILE
 
-# A model.json is kilobytes; refuse anything that would fill memory.
+# A model.json is kilobytes; refuse anything that would fill memory, packed or unpacked.
 MAX_ARCHIVE_BYTES = 100 * 1024 * 1024
+MAX_MODEL_FILE_BYTES = 10 * 1024 * 1024
 
 
 class ModelArtifactError(ValueError):
@@ -25,10 +26,13 @@ def pack_model_dir(model_dir: Path, archive: Path) -> Path:
     """Tar and gzip the files of ``model_dir`` at the archive's top level, atomically."""
     archive.parent.mkdir(parents=True, exist_ok=True)
     partial = archive.with_name(f".{archive.name}.partial")
-    with tarfile.open(partial, "w:gz") as tar:
-        for path in sorted(model_dir.rglob("*")):
-            tar.add(path, arcname=path.relative_to(model_dir).as_posix(), recursive=False)
-    os.replace(partial, archive)
+    try:
+        with tarfile.open(partial, "w:gz") as tar:
+            for path in sorted(model_dir.rglob("*")):
+                tar.add(path, arcname=path.relative_to(model_dir).as_posix(), recursive=False)
+        os.replace(partial, archive)
+    finally:
+        partial.unlink(missing_ok=True)
     return archive
 
 
@@ -76,4 +80,9 @@ def _model_member(tar: tarfile.TarFile, uri: str) -> tarfile.TarInfo:
         )
     if not member.isfile():
         raise ModelArtifactError(f"{MODEL_FILE} in {uri} is not a regular file.")
+    if member.size > MAX_MODEL_FILE_BYTES:
+        raise ModelArtifactError(
+            f"{MODEL_FILE} in {uri} unpacks to {member.size} bytes, more than a model of this "
+            f"project can be ({MAX_MODEL_FILE_BYTES}); refusing it."
+        )
     return member

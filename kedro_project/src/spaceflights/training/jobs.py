@@ -30,15 +30,15 @@ def unique_job_name(prefix: str, now: datetime | None = None) -> str:
     return cleaned[: MAX_JOB_NAME - len(suffix)].rstrip("-") + suffix
 
 
-def build(spec: Any) -> Any:
+def instantiate(spec: Any) -> Any:
     """Instantiate ``{"class": "module.Name", **kwargs}`` specs, nested ones first."""
     if isinstance(spec, Mapping):
-        built = {key: build(value) for key, value in spec.items() if value is not None}
+        built = {key: instantiate(value) for key, value in spec.items() if value is not None}
         if "class" not in built:
             return built
         return _import_class(built.pop("class"))(**built)
     if isinstance(spec, list):
-        return [build(item) for item in spec]
+        return [instantiate(item) for item in spec]
     return spec
 
 
@@ -63,7 +63,7 @@ def make_estimator(estimator_spec: Mapping[str, Any], hyperparameters: Mapping[s
         )
     if spec.get("output_path"):
         spec["output_path"] = as_uri(spec["output_path"])
-    return build({**spec, "hyperparameters": dict(hyperparameters)})
+    return instantiate({**spec, "hyperparameters": dict(hyperparameters)})
 
 
 def run_training_job(estimator: Any, channels: Mapping[str, str], job_name: str) -> dict:
@@ -72,6 +72,9 @@ def run_training_job(estimator: Any, channels: Mapping[str, str], job_name: str)
     logger.info("Starting training job %s with channels %s", job_name, inputs)
     try:
         estimator.fit(inputs, job_name=job_name, wait=True, logs=True)
+    except KeyboardInterrupt:
+        _stop_if_started(estimator, job_name)
+        raise
     except Exception as exc:
         description = _describe_if_started(estimator, job_name)
         if description is None:
@@ -87,6 +90,16 @@ def run_training_job(estimator: Any, channels: Mapping[str, str], job_name: str)
 def model_artifact(description: Mapping[str, Any]) -> str:
     """The URI of ``model.tar.gz`` in a job description."""
     return description["ModelArtifacts"]["S3ModelArtifacts"]
+
+
+def _stop_if_started(estimator: Any, job_name: str) -> None:
+    # Interrupting the wait does not end a job on SageMaker; left alone it keeps billing.
+    job = getattr(estimator, "latest_training_job", None)
+    if job is not None and getattr(job, "name", None) == job_name and hasattr(job, "stop"):
+        logger.warning(
+            "Interrupted: stopping training job %s so it does not keep running.", job_name
+        )
+        job.stop()
 
 
 def _describe_if_started(estimator: Any, job_name: str) -> dict | None:

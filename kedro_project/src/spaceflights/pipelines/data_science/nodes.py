@@ -33,14 +33,15 @@ def train_model(
 ) -> dict[str, Any]:
     """Train in a training job on the channel that X_train and y_train were written to.
 
-    The data is checked here with the trainer's own checks, so bad input fails before a
-    job is paid for. Returns what identifies the job and its ``model.tar.gz``.
+    The hyperparameters and data are checked here with the trainer's own checks, so bad
+    input fails before a job is paid for. Returns what identifies the job and its ``model.tar.gz``.
     """
-    channel.validate_training_data(X_train, y_train, model_options["features"])
-    estimator = jobs.make_estimator(
-        training["estimator"],
-        hyperparameters.to_sagemaker(model_options["features"], model_options["hyperparameters"]),
+    stored = hyperparameters.to_sagemaker(
+        model_options["features"], model_options["hyperparameters"]
     )
+    hyperparameters.parse_args(hyperparameters.to_args(stored))
+    channel.validate_training_data(X_train, y_train, model_options["features"])
+    estimator = jobs.make_estimator(training["estimator"], stored)
     job_name = jobs.unique_job_name(training["job_name_prefix"])
     description = jobs.run_training_job(estimator, {"train": training["channel"]}, job_name)
     return {
