@@ -24,7 +24,7 @@ $(STAMP): requirements.in requirements.lock container/pyproject.toml kedro_proje
 run: setup $(if $(filter docker,$(KEDRO_ENV)),image)
 	@cd kedro_project && $(BIN)/python -m spaceflights.raw_data data/01_raw
 	cd kedro_project && $(BIN)/kedro run $(if $(KEDRO_ENV),--env $(KEDRO_ENV))
-	@cd kedro_project && $(BIN)/python -m spaceflights.run_summary
+	@cd kedro_project && $(BIN)/python -m spaceflights.run_summary $(if $(KEDRO_ENV),--env $(KEDRO_ENV))
 
 test: setup
 	$(BIN)/pytest

@@ -206,6 +206,10 @@ fi
 
 # ---- 6. rerun the pipeline with it -----------------------------------------------------
 if ((RUN_PIPELINE)); then
+  # The raw data, as make run does: generated only when data/01_raw has none of its files.
+  python_bin="$(dirname "$KEDRO")/python"
+  [[ -x "$python_bin" ]] || python_bin=python3
+  (cd "$PROJECT_DIR" && "$python_bin" -m spaceflights.raw_data data/01_raw)
   step "Running: kedro run --env sagemaker ${KEDRO_ARGS[*]}"
   (cd "$PROJECT_DIR" && "$KEDRO" run --env sagemaker "${KEDRO_ARGS[@]}")
 fi

@@ -204,6 +204,8 @@ def test_build_push_record_and_rerun_the_pipeline(
     repo, registry, repository_name, aws_env, bucket, create_training_job_requests
 ):
     fill_globals(repo / "kedro_project")  # conf/ does not make the tree dirty
+    raw_dir = repo / "kedro_project/data/01_raw"
+    shutil.rmtree(raw_dir)  # a fresh clone has no data: the script makes it, as make run does
     env = script_env(aws_env, REGISTRY_OVERRIDE=registry)
 
     result = run_script(
@@ -237,6 +239,11 @@ def test_build_push_record_and_rerun_the_pipeline(
     assert request["AlgorithmSpecification"]["TrainingImage"] == pushed
     assert result.stdout.splitlines()[-1] == f"Image: {pushed}"
     assert "==> Running: kedro run --env sagemaker --to-nodes train_model_node" in result.stdout
+    assert sorted(p.name for p in raw_dir.iterdir()) == [
+        "companies.csv",
+        "reviews.csv",
+        "shuttles.xlsx",
+    ]
     assert git(repo, "status", "--porcelain", "--", ".", ":(exclude)kedro_project/conf") == ""
 
 
