@@ -12,6 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ML_ROOT = Path("/opt/ml")
+# The job folder's layout, relative to ML_ROOT (or SAGEMAKER_BASE_DIR outside SageMaker).
+CONFIG_DIR = Path("input/config")
+DATA_DIR = Path("input/data")
+MODEL_DIR = Path("model")
+OUTPUT_DIR = Path("output")
+CODE_DIR = Path("code")
 TRAIN_CHANNEL = "train"
 FEATURES_FILE = "X_train.parquet"
 TARGET_FILE = "y_train.parquet"
@@ -41,7 +47,7 @@ class TrainingEnvironment:
         env = os.environ if environ is None else environ
         channel_env = CHANNEL_ENV_PREFIX + TRAIN_CHANNEL.upper()
         return cls(
-            channel_dir=Path(env.get(channel_env, ML_ROOT / "input" / "data" / TRAIN_CHANNEL)),
-            model_dir=Path(env.get(MODEL_DIR_ENV, ML_ROOT / "model")),
-            output_dir=Path(env.get(OUTPUT_DIR_ENV, ML_ROOT / "output")),
+            channel_dir=Path(env.get(channel_env, ML_ROOT / DATA_DIR / TRAIN_CHANNEL)),
+            model_dir=Path(env.get(MODEL_DIR_ENV, ML_ROOT / MODEL_DIR)),
+            output_dir=Path(env.get(OUTPUT_DIR_ENV, ML_ROOT / OUTPUT_DIR)),
         )

@@ -11,6 +11,8 @@ import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from .environment import CONFIG_DIR, DATA_DIR, MODEL_DIR, OUTPUT_DIR
+
 HOST = "algo-1"
 INSTANCE_GROUP = "homogeneousCluster"
 
@@ -23,8 +25,8 @@ def write_job_folder(
     ``hyperparameters`` are the stored strings (SageMaker keeps every value as a string);
     copying the channel data into ``input/data/<channel>/`` is left to the caller.
     """
-    config = base_dir / "input" / "config"
-    for folder in (config, base_dir / "input" / "data", base_dir / "model", base_dir / "output"):
+    config = base_dir / CONFIG_DIR
+    for folder in (config, base_dir / DATA_DIR, base_dir / MODEL_DIR, base_dir / OUTPUT_DIR):
         folder.mkdir(parents=True, exist_ok=True)
     data_config = {
         channel: {

@@ -18,7 +18,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from spaceflights_training.environment import FAILURE_FILE
+from spaceflights_training.environment import (
+    CODE_DIR,
+    DATA_DIR,
+    FAILURE_FILE,
+    MODEL_DIR,
+    OUTPUT_DIR,
+)
 from spaceflights_training.job_folder import write_job_folder
 
 from .artifacts import pack_model_dir
@@ -79,11 +85,11 @@ class LocalToolkitEstimator:
             )
             description: dict[str, Any] = {"TrainingJobName": job_name}
             if completed.returncode == 0:
-                archive = pack_model_dir(base_dir / "model", job_output / "model.tar.gz")
+                archive = pack_model_dir(base_dir / MODEL_DIR, job_output / "model.tar.gz")
                 description["TrainingJobStatus"] = "Completed"
                 description["ModelArtifacts"] = {"S3ModelArtifacts": archive.resolve().as_uri()}
             else:
-                failure = base_dir / "output" / FAILURE_FILE
+                failure = base_dir / OUTPUT_DIR / FAILURE_FILE
                 reason = failure.read_text().strip() if failure.is_file() else ""
                 description["TrainingJobStatus"] = "Failed"
                 description["FailureReason"] = reason or f"train exited with {completed.returncode}"
@@ -97,9 +103,9 @@ class LocalToolkitEstimator:
         for channel, uri in inputs.items():
             source = local_path(uri)
             if source.is_dir():
-                shutil.copytree(source, base_dir / "input" / "data" / channel)
-        (base_dir / "code").mkdir()
-        shutil.copy2(self.entry_point, base_dir / "code" / self.entry_point.name)
+                shutil.copytree(source, base_dir / DATA_DIR / channel)
+        (base_dir / CODE_DIR).mkdir()
+        shutil.copy2(self.entry_point, base_dir / CODE_DIR / self.entry_point.name)
 
     def _job_env(self, base_dir: Path) -> dict[str, str]:
         return {
