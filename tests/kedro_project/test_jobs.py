@@ -87,3 +87,34 @@ def test_an_interrupted_wait_stops_the_job():
     with pytest.raises(KeyboardInterrupt):
         jobs.run_training_job(estimator, {"train": "s3://bucket/channel/"}, "job-9")
     assert estimator.latest_training_job.stopped
+
+
+class _FlakyLogsJob:
+    def __init__(self, name):
+        self.name, self.status = name, "InProgress"
+
+    def wait(self, logs):
+        assert logs is False
+        self.status = "Completed"
+
+    def describe(self):
+        return {
+            "TrainingJobName": self.name,
+            "TrainingJobStatus": self.status,
+            "ModelArtifacts": {"S3ModelArtifacts": "s3://b/p/job/output/model.tar.gz"},
+        }
+
+
+class _FlakyLogsEstimator:
+    """An estimator whose log stream breaks while the job itself keeps running."""
+
+    latest_training_job = None
+
+    def fit(self, inputs, job_name, wait, logs):
+        self.latest_training_job = _FlakyLogsJob(job_name)
+        raise ConnectionError("log stream reset")
+
+
+def test_a_broken_log_stream_falls_back_to_waiting_for_the_job():
+    description = jobs.run_training_job(_FlakyLogsEstimator(), {"train": "s3://b/c/"}, "job-8")
+    assert description["TrainingJobStatus"] == "Completed"

@@ -15,6 +15,7 @@ from .uris import as_uri
 logger = logging.getLogger(__name__)
 
 MAX_JOB_NAME = 63
+RUNNING = ("InProgress", "Stopping")
 CLOUDWATCH_LOG_GROUP = "/aws/sagemaker/TrainingJobs"
 
 
@@ -79,7 +80,15 @@ def run_training_job(estimator: Any, channels: Mapping[str, str], job_name: str)
         description = _describe_if_started(estimator, job_name)
         if description is None:
             raise TrainingJobError(f"Training job {job_name} could not run: {exc}") from exc
-        raise TrainingJobError(_failure_message(description)) from exc
+        if description.get("TrainingJobStatus") not in RUNNING:
+            raise TrainingJobError(_failure_message(description)) from exc
+        # The job is fine; only following it broke (a log-streaming hiccup, say). Giving
+        # up here would orphan a paid job, so keep waiting without the logs.
+        logger.warning("Lost track of %s (%s); waiting for it without logs.", job_name, exc)
+        try:
+            estimator.latest_training_job.wait(logs=False)
+        except Exception:  # noqa: BLE001 - the description below says how the job ended
+            logger.debug("Waiting for %s ended with an error", job_name, exc_info=True)
     description = estimator.latest_training_job.describe()
     if description.get("TrainingJobStatus") != "Completed":
         raise TrainingJobError(_failure_message(description))
