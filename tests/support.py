@@ -72,22 +72,25 @@ def kedro(
     )
 
 
-def build_training_image(tag: str) -> str:
-    """Build the repository's Dockerfile as ``tag``; cached layers make repeats fast."""
-    subprocess.run(
+def build_image(context: Path, tag: str, *build_args: str) -> subprocess.CompletedProcess:
+    """``docker build`` ``context`` as ``tag`` for linux/amd64; cached layers make repeats fast."""
+    result = subprocess.run(
         [
             "docker",
             "build",
-            "--quiet",
             "--network",
             "host",
             "--platform",
             "linux/amd64",
             "-t",
             tag,
-            str(REPO_ROOT),
+            *build_args,
+            str(context),
         ],
-        check=True,
         capture_output=True,
+        text=True,
+        check=False,
+        timeout=1800,
     )
-    return tag
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    return result

@@ -18,13 +18,12 @@ import pytest
 
 from spaceflights_training.hyperparameters import to_sagemaker
 from spaceflights_training.job_folder import HOST, write_job_folder
-from tests.support import REPO_ROOT, assert_one_sentence, make_training_frames
+from tests.support import REPO_ROOT, assert_one_sentence, build_image, make_training_frames
 
 pytestmark = pytest.mark.docker
 
 IMAGE = "spaceflights-training:test"
 BASE_IMAGE = "python:3.11-slim-bookworm"
-BUILD_TIMEOUT = 1800
 RUN_TIMEOUT = 300
 
 
@@ -34,18 +33,11 @@ def docker(*args: str, timeout: float = RUN_TIMEOUT) -> subprocess.CompletedProc
     )
 
 
-def build(context: Path, tag: str, *extra: str) -> subprocess.CompletedProcess:
-    command = "build --network host --platform linux/amd64".split()
-    result = docker(*command, "-t", tag, *extra, str(context), timeout=BUILD_TIMEOUT)
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    return result
-
-
 @pytest.fixture(scope="session")
 def image() -> str:
     """The image, built once from the repository with known label values."""
     labels = "--build-arg VCS_REF=test-revision --build-arg BUILD_DATE=2026-01-01T00:00:00Z"
-    build(REPO_ROOT, IMAGE, *labels.split())
+    build_image(REPO_ROOT, IMAGE, *labels.split())
     return IMAGE
 
 
@@ -277,8 +269,10 @@ def test_extra_ca_reaches_pip_in_the_builder_but_never_the_runtime_image(image, 
     marker = pem.splitlines()[1]  # a line of the certificate's base64 body
     tags = ["spaceflights-training:test-extra-ca", "spaceflights-training:test-extra-ca-builder"]
     try:
-        build(REPO_ROOT, tags[0], "--build-arg", f"EXTRA_CA_CERT={pem}")
-        build(REPO_ROOT, tags[1], "--build-arg", f"EXTRA_CA_CERT={pem}", "--target", "builder")
+        build_image(REPO_ROOT, tags[0], "--build-arg", f"EXTRA_CA_CERT={pem}")
+        build_image(
+            REPO_ROOT, tags[1], "--build-arg", f"EXTRA_CA_CERT={pem}", "--target", "builder"
+        )
         bundle = docker("run", "--rm", tags[1], "cat", "/build/pip-ca.pem").stdout
         assert marker in bundle and "BEGIN CERTIFICATE" in bundle.split(marker)[0]
 
@@ -306,7 +300,7 @@ def test_code_change_rebuilds_without_reinstalling_dependencies(image, tmp_path)
         module.write("\n# a code-only change\n")
     tag = "spaceflights-training:test-code-change"
     try:
-        output = build(context, tag).stdout
+        output = build_image(context, tag).stdout
     finally:
         docker("rmi", tag)
 

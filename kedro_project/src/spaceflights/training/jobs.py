@@ -101,10 +101,16 @@ def model_artifact(description: Mapping[str, Any]) -> str:
     return description["ModelArtifacts"]["S3ModelArtifacts"]
 
 
+def _job_if_started(estimator: Any, job_name: str) -> Any | None:
+    """The estimator's job object for ``job_name``, if fit got as far as creating it."""
+    job = getattr(estimator, "latest_training_job", None)
+    return job if getattr(job, "name", None) == job_name else None
+
+
 def _stop_if_started(estimator: Any, job_name: str) -> None:
     # Interrupting the wait does not end a job on SageMaker; left alone it keeps billing.
-    job = getattr(estimator, "latest_training_job", None)
-    if job is not None and getattr(job, "name", None) == job_name and hasattr(job, "stop"):
+    job = _job_if_started(estimator, job_name)
+    if job is not None and hasattr(job, "stop"):
         logger.warning(
             "Interrupted: stopping training job %s so it does not keep running.", job_name
         )
@@ -112,8 +118,8 @@ def _stop_if_started(estimator: Any, job_name: str) -> None:
 
 
 def _describe_if_started(estimator: Any, job_name: str) -> dict | None:
-    job = getattr(estimator, "latest_training_job", None)
-    if job is None or getattr(job, "name", None) != job_name:
+    job = _job_if_started(estimator, job_name)
+    if job is None:
         return None
     try:
         return job.describe()
