@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import shutil
 import subprocess
 import sys
@@ -14,6 +15,14 @@ import pandas as pd
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PROJECT_DIR = REPO_ROOT / "kedro_project"
 ENTRY_POINT = REPO_ROOT / "container" / "train.py"
+# Image tags the tests build carry this checkout's id, so test runs in two checkouts on one
+# Docker engine never run each other's image.
+CHECKOUT_ID = hashlib.sha256(str(REPO_ROOT).encode()).hexdigest()[:8]
+
+
+def checkout_image_tag(name: str) -> str:
+    """``spaceflights-training:<name>-<checkout id>``: a tag only this checkout's tests use."""
+    return f"spaceflights-training:{name}-{CHECKOUT_ID}"
 
 
 def make_training_frames(features: list[str], rows: int = 200) -> tuple[pd.DataFrame, pd.DataFrame]:

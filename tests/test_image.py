@@ -1,6 +1,6 @@
 """The training image: it builds, trains as SageMaker runs it, and holds only what it should.
 
-The image is built once per session (``spaceflights-training:test``); every test here
+The image is built once per session (``checkout_image_tag("test")``); every test here
 needs a Docker engine. Jobs run as SageMaker runs them: ``docker run IMAGE train`` with
 ``input/``, ``model/`` and ``output/`` mounted under /opt/ml, hostname algo-1, no network.
 """
@@ -18,11 +18,17 @@ import pytest
 
 from spaceflights_training.hyperparameters import to_sagemaker
 from spaceflights_training.job_folder import HOST, write_job_folder
-from tests.support import REPO_ROOT, assert_one_sentence, build_image, make_training_frames
+from tests.support import (
+    REPO_ROOT,
+    assert_one_sentence,
+    build_image,
+    checkout_image_tag,
+    make_training_frames,
+)
 
 pytestmark = pytest.mark.docker
 
-IMAGE = "spaceflights-training:test"
+IMAGE = checkout_image_tag("test")
 BASE_IMAGE = "python:3.11-slim-bookworm"
 RUN_TIMEOUT = 300
 
@@ -267,7 +273,7 @@ def self_signed_pem(tmp_path: Path) -> str:
 def test_extra_ca_reaches_pip_in_the_builder_but_never_the_runtime_image(image, tmp_path):
     pem = self_signed_pem(tmp_path)
     marker = pem.splitlines()[1]  # a line of the certificate's base64 body
-    tags = ["spaceflights-training:test-extra-ca", "spaceflights-training:test-extra-ca-builder"]
+    tags = [checkout_image_tag("extra-ca"), checkout_image_tag("extra-ca-builder")]
     try:
         build_image(REPO_ROOT, tags[0], "--build-arg", f"EXTRA_CA_CERT={pem}")
         build_image(
@@ -298,7 +304,7 @@ def test_code_change_rebuilds_without_reinstalling_dependencies(image, tmp_path)
         shutil.copy2(REPO_ROOT / name, context / name)
     with (context / "container/spaceflights_training/model.py").open("a") as module:
         module.write("\n# a code-only change\n")
-    tag = "spaceflights-training:test-code-change"
+    tag = checkout_image_tag("code-change")
     try:
         output = build_image(context, tag).stdout
     finally:

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from tests.support import REPO_ROOT, build_image, kedro
+from tests.support import REPO_ROOT, build_image, checkout_image_tag, kedro
 
 pytestmark = pytest.mark.docker
 
@@ -39,7 +39,7 @@ def egress_recorder():
 
 
 def test_docker_env_trains_in_the_image_with_the_local_runs_r2(project, egress_recorder, tmp_path):
-    image = "spaceflights-training:e2e"
+    image = checkout_image_tag("e2e")
     build_image(REPO_ROOT, image)
     local = kedro(project, "run")
     assert local.returncode == 0, local.stdout + local.stderr
