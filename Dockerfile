@@ -20,9 +20,10 @@ ARG BASE_IMAGE=python:3.11-slim-bookworm
 FROM --platform=linux/amd64 ${BASE_IMAGE} AS builder
 
 # sagemaker-training is published as source only and compiles a small C extension.
+# tini is the runtime's PID 1 (copied from here, so the runtime stage needs no apt).
 # Apt versions are not pinned: see .hadolint.yaml.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends gcc libc6-dev \
+ && apt-get install -y --no-install-recommends gcc libc6-dev tini \
  && rm -rf /var/lib/apt/lists/*
 
 ENV PIP_NO_CACHE_DIR=1 \
@@ -70,11 +71,16 @@ ENV VIRTUAL_ENV=/opt/venv \
     SAGEMAKER_PROGRAM=train.py
 
 # Dependencies (large, rarely change), then the package and the entry point (small, often).
+COPY --from=builder /usr/bin/tini /usr/bin/tini
 COPY --from=builder /opt/venv /opt/venv
 COPY --from=package /opt/package/ /opt/venv/
 COPY container/train.py /opt/ml/code/train.py
 
 # SageMaker runs `docker run IMAGE train`; plain `docker run IMAGE` does the same.
+# tini, as PID 1, passes SIGTERM and SIGINT on and reaps orphans; the supervisor runs the
+# toolkit's `train` so that a stop, a missing job folder or a missing model ends the job
+# non-zero with one sentence in output/failure. Other commands run unchanged.
+ENTRYPOINT ["/usr/bin/tini", "--", "/opt/venv/bin/python", "-m", "spaceflights_training.supervisor"]
 CMD ["train"]
 
 # Last, so a new revision or date does not invalidate any layer above.

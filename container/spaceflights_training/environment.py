@@ -8,6 +8,7 @@ container, so the entry point also runs when started by hand in the image.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,12 @@ FEATURES_FILE = "X_train.parquet"
 TARGET_FILE = "y_train.parquet"
 MODEL_FILE = "model.json"
 FAILURE_FILE = "failure"
+# The toolkit writes this one when the entry point exits 0.
+SUCCESS_FILE = "success"
+# The toolkit's command that SageMaker runs: `docker run IMAGE train`.
+TOOLKIT_COMMAND = "train"
+# Outside a SageMaker container the toolkit reads the job folder from here instead of ML_ROOT.
+BASE_DIR_ENV = "SAGEMAKER_BASE_DIR"
 
 MODEL_DIR_ENV = "SM_MODEL_DIR"
 OUTPUT_DIR_ENV = "SM_OUTPUT_DIR"
@@ -41,13 +48,24 @@ class TrainingEnvironment:
     def failure_file(self) -> Path:
         return self.output_dir / FAILURE_FILE
 
+    @property
+    def model_file(self) -> Path:
+        return self.model_dir / MODEL_FILE
+
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> TrainingEnvironment:
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> TrainingEnvironment:
         """Read the contract from ``environ`` (``os.environ`` by default)."""
         env = os.environ if environ is None else environ
+        root = job_root(env)
         channel_env = CHANNEL_ENV_PREFIX + TRAIN_CHANNEL.upper()
         return cls(
-            channel_dir=Path(env.get(channel_env, ML_ROOT / DATA_DIR / TRAIN_CHANNEL)),
-            model_dir=Path(env.get(MODEL_DIR_ENV, ML_ROOT / MODEL_DIR)),
-            output_dir=Path(env.get(OUTPUT_DIR_ENV, ML_ROOT / OUTPUT_DIR)),
+            channel_dir=Path(env.get(channel_env, root / DATA_DIR / TRAIN_CHANNEL)),
+            model_dir=Path(env.get(MODEL_DIR_ENV, root / MODEL_DIR)),
+            output_dir=Path(env.get(OUTPUT_DIR_ENV, root / OUTPUT_DIR)),
         )
+
+
+def job_root(environ: Mapping[str, str] | None = None) -> Path:
+    """The job folder: /opt/ml in a container, ``SAGEMAKER_BASE_DIR`` outside one."""
+    env = os.environ if environ is None else environ
+    return Path(env.get(BASE_DIR_ENV, ML_ROOT))

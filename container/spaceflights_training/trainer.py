@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Sequence
+import traceback
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from . import channel, hyperparameters, model
 from .environment import MODEL_FILE, TrainingEnvironment
 from .errors import TrainingInputError
+from .failure import write_failure
+from .stopping import TrainingStopped, raise_on_stop_signals
 
 SUCCESS = 0
 BAD_INPUT = 1
@@ -21,30 +24,43 @@ UNEXPECTED = 2
 METRIC_LINE = "metric train_{name}={value:.6f}"
 
 
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
 def train(env: TrainingEnvironment, argv: Sequence[str]) -> Path:
     """Train on the channel in ``env`` with the ``argv`` hyperparameters; return the model file."""
     params = hyperparameters.parse_args(argv)
+    log(f"Reading the training channel {env.channel_dir}")
     X, y = channel.read_channel(env.channel_dir, params.features)
+    log(f"Fitting on {len(X)} rows and {len(params.features)} features")
     fitted = model.fit(X, y, params)
     for name, value in model.regression_metrics(y, fitted.predict(X)).items():
-        print(METRIC_LINE.format(name=name, value=value), flush=True)
+        log(METRIC_LINE.format(name=name, value=value))
     return _write_atomically(env.model_dir / MODEL_FILE, model.to_document(fitted, params))
 
 
-def main(argv: Sequence[str], environ: dict[str, str] | None = None) -> int:
+def main(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> int:
     """Run ``train`` and turn its outcome into an exit code and, on failure, a failure file."""
     env = TrainingEnvironment.from_env(environ)
     try:
-        model_file = train(env, argv)
+        with raise_on_stop_signals():
+            model_file = train(env, argv)
+    except TrainingStopped as stop:
+        # A stopped job leaves no model, even one finished as the signal came in.
+        env.model_file.unlink(missing_ok=True)
+        return _fail(env, stop.reason, stop.exit_code)
     except TrainingInputError as exc:
         return _fail(env, str(exc), BAD_INPUT)
     except Exception as exc:  # noqa: BLE001 - any other failure still needs a readable reason
+        # The traceback is for whoever debugs, in the job's log; the sentence is for the user.
+        traceback.print_exc()
         return _fail(
             env,
-            f"Training failed unexpectedly: {type(exc).__name__}: {exc}; see the job's log.",
+            f"Unexpected {type(exc).__name__} while training: {exc}; see the job's log.",
             UNEXPECTED,
         )
-    print(f"Model written to {model_file}", flush=True)
+    log(f"Model written to {model_file}")
     return SUCCESS
 
 
@@ -62,7 +78,6 @@ def _write_atomically(path: Path, document: dict) -> Path:
 
 def _fail(env: TrainingEnvironment, reason: str, code: int) -> int:
     # Written before the toolkit reports, so its generic text does not replace ours.
-    env.output_dir.mkdir(parents=True, exist_ok=True)
-    env.failure_file.write_text(reason + "\n")
-    print(f"Training failed: {reason}", file=sys.stderr, flush=True)
+    line = write_failure(env.output_dir, reason)
+    print(f"Training failed: {line}", file=sys.stderr, flush=True)
     return code

@@ -1,0 +1,134 @@
+"""The image's entry point: runs the toolkit's ``train`` and makes every ending truthful.
+
+``docker run IMAGE train`` reaches here through tini (PID 1, which forwards signals to
+us). The toolkit alone gets three endings wrong: it dies on SIGTERM before our entry
+point can say why, it turns SIGINT into exit 0, and it reports success without a job
+folder or a model. So this wrapper
+
+- refuses to start without a job folder;
+- runs ``train`` in its own process group with SIGTERM and SIGINT ignored, so the
+  toolkit outlives the entry point (which handles both itself) and reports its exit;
+- forwards a stop signal to that group, and kills the group if it is not gone within
+  ``STOP_DEADLINE`` seconds, far inside SageMaker's 120-second grace;
+- exits 0 only when ``model.json`` exists, and names a kill for memory as such.
+
+Any other command (``docker run IMAGE python ...``) runs unchanged. Standard library
+only, so it starts in milliseconds.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from types import FrameType
+
+from . import memory
+from .environment import CONFIG_DIR, TOOLKIT_COMMAND, TrainingEnvironment, job_root
+from .failure import read_failure, write_failure
+from .stopping import STOP_SIGNALS, exit_code, stop_reason
+
+STOP_DEADLINE = 10.0
+NO_JOB_FOLDER = 1
+
+
+def log(message: str) -> None:
+    print(f"[supervisor] {message}", file=sys.stderr, flush=True)
+
+
+def _ignore_stop_signals() -> None:
+    for stop_signal in STOP_SIGNALS:
+        signal.signal(stop_signal, signal.SIG_IGN)
+
+
+class Supervised:
+    """One run of ``train``: the child process and the stop signal it was sent, if any."""
+
+    def __init__(self, argv: Sequence[str]):
+        self.stop_signal: int | None = None
+        self.stop_time = 0.0
+        self.child = subprocess.Popen(list(argv), process_group=0, preexec_fn=_ignore_stop_signals)
+        for stop_signal in STOP_SIGNALS:
+            signal.signal(stop_signal, self._forward)
+
+    def _forward(self, signum: int, frame: FrameType | None) -> None:
+        if self.stop_signal is not None:
+            return
+        self.stop_signal, self.stop_time = signum, time.monotonic()
+        log(f"{signal.Signals(signum).name} received: stopping training")
+        self._signal_group(signum)
+
+    def _signal_group(self, signum: int) -> None:
+        try:
+            os.killpg(self.child.pid, signum)
+        except ProcessLookupError:
+            pass
+
+    def wait(self) -> int:
+        """Wait for the child, killing its group once a stop has waited long enough."""
+        while True:
+            try:
+                return self.child.wait(timeout=0.2)
+            except subprocess.TimeoutExpired:
+                overdue = time.monotonic() - self.stop_time > STOP_DEADLINE
+                if self.stop_signal is not None and overdue:
+                    log(f"training did not stop within {STOP_DEADLINE:.0f} s: killing it")
+                    self._signal_group(signal.SIGKILL)
+
+
+def supervise(argv: Sequence[str]) -> int:
+    """Run the toolkit's ``train`` (``argv``) and return the exit code the job should end with."""
+    env = TrainingEnvironment.from_env()
+    config_dir = job_root() / CONFIG_DIR
+    if not config_dir.is_dir():
+        reason = write_failure(
+            env.output_dir,
+            f"No SageMaker job folder: {config_dir} does not exist; mount the job's input/, "
+            "model/ and output/ under /opt/ml as SageMaker does, or run "
+            "/opt/ml/code/train.py directly with SM_CHANNEL_TRAIN and SM_MODEL_DIR set.",
+        )
+        log(reason)
+        return NO_JOB_FOLDER
+
+    kills_before = memory.oom_kills()
+    run = Supervised(argv)
+    code = run.wait()
+    if run.stop_signal is not None and not (code == 0 and env.model_file.is_file()):
+        if "stopped" not in read_failure(env.output_dir).lower():
+            write_failure(env.output_dir, stop_reason(run.stop_signal))
+        return exit_code(run.stop_signal)
+    if code == 0:
+        if env.model_file.is_file():
+            return 0
+        reason = (
+            f"Training reported success but wrote no {env.model_file}; the entry point must "
+            "write the model before it exits 0."
+        )
+        log(write_failure(env.output_dir, reason))
+        return 1
+    if _killed_for_memory(code, kills_before, read_failure(env.output_dir)):
+        log(write_failure(env.output_dir, memory.out_of_memory_reason(memory.limit_bytes())))
+    elif failure := read_failure(env.output_dir):
+        write_failure(env.output_dir, failure)  # the toolkit's own text may span lines
+    return code if code > 0 else exit_code(-code)
+
+
+def _killed_for_memory(code: int, kills_before: int | None, failure: str) -> bool:
+    # The OOM killer sends SIGKILL; the cgroup's counter says whether it did.
+    kills_after = memory.oom_kills()
+    counted = None not in (kills_before, kills_after) and kills_after > kills_before
+    return counted or code in (-9, 137) or bool(memory.KILLED_PATTERN.search(failure))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv) or [TOOLKIT_COMMAND]
+    if args[0] != TOOLKIT_COMMAND:
+        os.execvp(args[0], args)
+    return supervise(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
