@@ -125,7 +125,7 @@ def _killed_for_memory(code: int, kills_before: int | None, failure: str) -> boo
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv) or [TOOLKIT_COMMAND]
-    if args[0] != TOOLKIT_COMMAND:
+    if os.path.basename(args[0]) != TOOLKIT_COMMAND:
         os.execvp(args[0], args)
     return supervise(args)
 

@@ -65,11 +65,18 @@ def test_failure_message_names_job_reason_and_cloudwatch_logs():
 
 
 class _InterruptedJob:
+    """A job that takes two polls to go from Stopping to Stopped once asked to stop."""
+
     def __init__(self, name):
-        self.name, self.stopped = name, False
+        self.name, self.stopped, self.polls = name, False, 0
 
     def stop(self):
         self.stopped = True
+
+    def describe(self):
+        self.polls += 1
+        status = "Stopped" if self.stopped and self.polls > 1 else "Stopping"
+        return {"TrainingJobName": self.name, "TrainingJobStatus": status}
 
 
 class _InterruptedEstimator:
@@ -82,11 +89,34 @@ class _InterruptedEstimator:
         raise KeyboardInterrupt
 
 
-def test_an_interrupted_wait_stops_the_job():
+def test_an_interrupted_wait_stops_the_job_and_says_how_it_ended(monkeypatch):
+    monkeypatch.setattr(jobs, "STOP_POLL_SECONDS", 0)
     estimator = _InterruptedEstimator()
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(jobs.TrainingJobError) as raised:
         jobs.run_training_job(estimator, {"train": "s3://bucket/channel/"}, "job-9")
     assert estimator.latest_training_job.stopped
+    assert str(raised.value) == (
+        "Training job job-9 was stopped because the run was interrupted; it ended Stopped."
+    )
+    assert isinstance(raised.value.__cause__, KeyboardInterrupt)
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [
+        "AlgorithmError: Training was killed for running out of memory (it may use 0.4 GiB); "
+        "use an instance type with more memory, or train on less data.",
+        'AlgorithmError: ExecuteUserScriptError: ExitCode -9 ErrorMessage ""',
+        "OutOfMemoryError: Please use an instance type with more memory",
+        "train was killed by SIGKILL (exit -9)",
+    ],
+)
+def test_a_memory_kill_names_the_setting_to_change(reason):
+    message = jobs._failure_message(
+        {"TrainingJobName": "job-2", "TrainingJobStatus": "Failed", "FailureReason": reason}
+    )
+    assert "most likely killed for running out of memory" in message
+    assert "training.estimator.instance_type in conf/<env>/parameters_data_science.yml" in message
 
 
 class _FlakyLogsJob:

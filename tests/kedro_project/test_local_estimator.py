@@ -23,6 +23,8 @@ DUMP_CONTRACT = textwrap.dedent(
         json.dump(sys.argv[1:], f)
     with open(os.path.join(model_dir, "channel.json"), "w") as f:
         json.dump(sorted(os.listdir(os.environ["SM_CHANNEL_TRAIN"])), f)
+    with open(os.path.join(model_dir, "model.json"), "w") as f:
+        json.dump({}, f)
     """
 )
 
@@ -89,3 +91,17 @@ def test_a_missing_entry_point_is_named(tmp_path):
     estimator = LocalToolkitEstimator(str(tmp_path / "nope.py"), str(tmp_path))
     with pytest.raises(FileNotFoundError, match="nope.py not found"):
         estimator.fit({"train": str(tmp_path)}, job_name="job-3")
+
+
+def test_an_entry_point_that_exits_0_without_a_model_is_a_failed_job(tmp_path, channel_dir):
+    entry_point = tmp_path / "lazy.py"
+    entry_point.write_text("print('pretending to train')\n")
+    estimator = LocalToolkitEstimator(str(entry_point), str(tmp_path / "jobs"), {})
+
+    estimator.fit({"train": channel_dir.as_uri()}, job_name="job-2", logs=False)
+
+    description = estimator.latest_training_job.describe()
+    assert description["TrainingJobStatus"] == "Failed"
+    assert "Training reported success but wrote no" in description["FailureReason"]
+    assert "model.json" in description["FailureReason"]
+    assert not (tmp_path / "jobs" / "job-2").exists()

@@ -2,9 +2,9 @@
 
 from kedro.config import OmegaConfigLoader
 
-from spaceflights.hooks import RequireFilledGlobals
+from spaceflights.hooks import OneRunPerProject, RequireFilledGlobals, StopOnTerminate
 
-HOOKS = (RequireFilledGlobals(),)
+HOOKS = (RequireFilledGlobals(), OneRunPerProject(), StopOnTerminate())
 
 CONFIG_LOADER_CLASS = OmegaConfigLoader
 CONFIG_LOADER_ARGS = {

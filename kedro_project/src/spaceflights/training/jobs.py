@@ -6,6 +6,7 @@ import importlib
 import logging
 import re
 import secrets
+import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -16,6 +17,13 @@ logger = logging.getLogger(__name__)
 
 MAX_JOB_NAME = 63
 RUNNING = ("InProgress", "Stopping")
+STOP_WAIT_LIMIT = 300
+STOP_POLL_SECONDS = 5
+# How a memory kill reads in a FailureReason: the image's sentence, SageMaker's own, or a
+# bare exit code from an image without a supervisor.
+KILLED_FOR_MEMORY = re.compile(
+    r"out of memory|OutOfMemory|ExitCode:? (-9|137)\b|exit (-9|137)\b|SIGKILL", re.I
+)
 CLOUDWATCH_LOG_GROUP = "/aws/sagemaker/TrainingJobs"
 
 
@@ -73,9 +81,8 @@ def run_training_job(estimator: Any, channels: Mapping[str, str], job_name: str)
     logger.info("Starting training job %s with channels %s", job_name, inputs)
     try:
         estimator.fit(inputs, job_name=job_name, wait=True, logs=True)
-    except KeyboardInterrupt:
-        _stop_if_started(estimator, job_name)
-        raise
+    except KeyboardInterrupt as interrupt:
+        raise TrainingJobError(_stop_after_interrupt(estimator, job_name)) from interrupt
     except Exception as exc:
         description = _describe_if_started(estimator, job_name)
         if description is None:
@@ -107,14 +114,43 @@ def _job_if_started(estimator: Any, job_name: str) -> Any | None:
     return job if getattr(job, "name", None) == job_name else None
 
 
-def _stop_if_started(estimator: Any, job_name: str) -> None:
-    # Interrupting the wait does not end a job on SageMaker; left alone it keeps billing.
+def _stop_after_interrupt(estimator: Any, job_name: str) -> str:
+    """Stop the job the run was waiting for and say how it ended.
+
+    Interrupting the wait does not end a job on SageMaker; left alone it keeps billing.
+    A local job is already stopped by the time the interrupt reaches here.
+    """
     job = _job_if_started(estimator, job_name)
-    if job is not None and hasattr(job, "stop"):
-        logger.warning(
-            "Interrupted: stopping training job %s so it does not keep running.", job_name
-        )
+    if job is None or not hasattr(job, "stop"):
+        return f"Training job {job_name} was interrupted before it finished; no model was made."
+    logger.warning("Interrupted: stopping training job %s so it does not keep running.", job_name)
+    try:
         job.stop()
+        status = _wait_until_ended(job)
+    except KeyboardInterrupt:
+        return (
+            f"Training job {job_name} was asked to stop, but the run was interrupted again "
+            "before it ended; check it with 'aws sagemaker describe-training-job "
+            f"--training-job-name {job_name}'."
+        )
+    return (
+        f"Training job {job_name} was stopped because the run was interrupted; it ended {status}."
+    )
+
+
+def _wait_until_ended(job: Any) -> str:
+    """Poll the job until it has left InProgress and Stopping; return its last status."""
+    started = time.monotonic()
+    while True:
+        status = job.describe().get("TrainingJobStatus", "unknown")
+        if status not in RUNNING:
+            return status
+        if time.monotonic() - started > STOP_WAIT_LIMIT:
+            return f"{status} (still, after {STOP_WAIT_LIMIT} s of waiting)"
+        logger.info(
+            "Waiting for %s to stop (status %s); Ctrl-C again to stop waiting.", job.name, status
+        )
+        time.sleep(STOP_POLL_SECONDS)
 
 
 def _describe_if_started(estimator: Any, job_name: str) -> dict | None:
@@ -131,6 +167,12 @@ def _failure_message(description: Mapping[str, Any]) -> str:
     name = description.get("TrainingJobName", "?")
     status = description.get("TrainingJobStatus", "unknown")
     reason = description.get("FailureReason") or "no FailureReason was given"
+    if KILLED_FOR_MEMORY.search(reason):
+        reason = reason.rstrip(".") + (
+            "; it was most likely killed for running out of memory: choose a larger "
+            "training.estimator.instance_type in conf/<env>/parameters_data_science.yml, "
+            "or train on less data"
+        )
     if str(description.get("TrainingJobArn", "")).startswith("arn:"):
         logs = f"CloudWatch log group {CLOUDWATCH_LOG_GROUP}, streams {name}/algo-*"
     else:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -19,16 +20,24 @@ from pathlib import Path
 from typing import Any
 
 from spaceflights_training.environment import (
+    BASE_DIR_ENV,
     CODE_DIR,
     DATA_DIR,
-    FAILURE_FILE,
     MODEL_DIR,
+    MODEL_FILE,
     OUTPUT_DIR,
 )
+from spaceflights_training.failure import read_failure
 from spaceflights_training.job_folder import write_job_folder
+from spaceflights_training.supervisor import STOP_DEADLINE
 
 from .artifacts import pack_model_dir
 from .uris import local_path
+
+MODEL_ARCHIVE = "model.tar.gz"
+SUPERVISOR = "spaceflights_training.supervisor"
+# The supervisor kills a job that ignores a stop after STOP_DEADLINE; wait a little longer.
+STOP_GRACE = STOP_DEADLINE + 5
 
 
 class LocalTrainingJob:
@@ -71,28 +80,27 @@ class LocalToolkitEstimator:
                 "The sagemaker-training toolkit's 'train' command is not installed beside "
                 f"{sys.executable}; run 'make setup'."
             )
-        job_output = local_path(self.output_path) / job_name / "output"
+        job_output = local_path(self.output_path) / job_name / OUTPUT_DIR
         with tempfile.TemporaryDirectory(prefix=f"{job_name}-") as base:
             base_dir = Path(base)
             self._lay_out_job(base_dir, inputs)
-            completed = subprocess.run(
-                [train_command],
+            # The image's supervisor, so a stop, a missing model or a memory kill ends the
+            # same way here as in the image.
+            returncode = _run_to_the_end(
+                [sys.executable, "-m", SUPERVISOR, train_command],
                 env=self._job_env(base_dir),
                 cwd=base_dir,
-                stdout=None if logs else subprocess.DEVNULL,
-                stderr=None if logs else subprocess.DEVNULL,
-                check=False,
+                logs=logs,
             )
             description: dict[str, Any] = {"TrainingJobName": job_name}
-            if completed.returncode == 0:
-                archive = pack_model_dir(base_dir / MODEL_DIR, job_output / "model.tar.gz")
+            if returncode == 0 and (base_dir / MODEL_DIR / MODEL_FILE).is_file():
+                archive = pack_model_dir(base_dir / MODEL_DIR, job_output / MODEL_ARCHIVE)
                 description["TrainingJobStatus"] = "Completed"
                 description["ModelArtifacts"] = {"S3ModelArtifacts": archive.resolve().as_uri()}
             else:
-                failure = base_dir / OUTPUT_DIR / FAILURE_FILE
-                reason = failure.read_text().strip() if failure.is_file() else ""
+                reason = read_failure(base_dir / OUTPUT_DIR)
                 description["TrainingJobStatus"] = "Failed"
-                description["FailureReason"] = reason or f"train exited with {completed.returncode}"
+                description["FailureReason"] = reason or _exit_reason(returncode)
         self.latest_training_job = LocalTrainingJob(description)
 
     def _lay_out_job(self, base_dir: Path, inputs: Mapping[str, str]) -> None:
@@ -110,9 +118,37 @@ class LocalToolkitEstimator:
     def _job_env(self, base_dir: Path) -> dict[str, str]:
         return {
             **os.environ,
-            "SAGEMAKER_BASE_DIR": str(base_dir),
+            BASE_DIR_ENV: str(base_dir),
             "SAGEMAKER_PROGRAM": self.entry_point.name,
             # One host that is this machine: skip the toolkit's DNS wait for algo-1,
             # which would otherwise retry for up to 15 minutes.
             "SM_STUDIO_LOCAL_MODE": "true",
         }
+
+
+def _run_to_the_end(command: list[str], env: dict[str, str], cwd: Path, logs: bool) -> int:
+    """Run the job and return its exit code; if we are interrupted, stop it first.
+
+    The job gets a session of its own, so a terminal's Ctrl-C reaches only us and we stop
+    it once, through the supervisor, which stops the entry point and the toolkit with it.
+    """
+    output = None if logs else subprocess.DEVNULL
+    process = subprocess.Popen(
+        command, env=env, cwd=cwd, stdout=output, stderr=output, start_new_session=True
+    )
+    try:
+        return process.wait()
+    except BaseException:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=STOP_GRACE)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        raise
+
+
+def _exit_reason(returncode: int) -> str:
+    if returncode < 0:
+        return f"train was killed by {signal.Signals(-returncode).name} (exit {returncode})"
+    return f"train exited with {returncode} and left no failure sentence"

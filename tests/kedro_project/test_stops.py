@@ -1,0 +1,118 @@
+"""Ending a ``kedro run`` early: SIGTERM and SIGINT stop training and leave nothing behind,
+and a second run in the same folder refuses to start while the first holds it."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import psutil
+import pytest
+
+from tests.support import make_training_frames
+
+# Rows enough that training takes seconds, so a signal sent when training starts lands
+# while it runs; the tests wait for the entry point's log line, never for a fixed time.
+BIG_ROWS = 3_000_000
+TRAINING_STARTED = "Reading the training channel"
+TRAIN_NODE_ONLY = ("--from-nodes", "train_model_node", "--to-nodes", "train_model_node")
+
+
+def write_big_channel(project: Path, features: list[str]) -> None:
+    channel = project / "data/05_model_input/train"
+    channel.mkdir(parents=True, exist_ok=True)
+    X, y = make_training_frames(features, rows=BIG_ROWS)
+    X.to_parquet(channel / "X_train.parquet")
+    y.to_parquet(channel / "y_train.parquet")
+
+
+def start_kedro(project: Path, *args: str, tmpdir: Path) -> subprocess.Popen:
+    tmpdir.mkdir(exist_ok=True)
+    return subprocess.Popen(
+        [str(Path(sys.executable).parent / "kedro"), "run", *args],
+        cwd=project,
+        env={**os.environ, "TMPDIR": str(tmpdir)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def read_until(process: subprocess.Popen, marker: str) -> str:
+    """Everything ``process`` printed up to and including the line holding ``marker``."""
+    seen = []
+    for line in process.stdout:
+        seen.append(line)
+        if marker in line:
+            return "".join(seen)
+    process.wait()
+    raise AssertionError(f"{marker!r} never appeared:\n{''.join(seen)[-4000:]}")
+
+
+def processes_in(folder: Path) -> list[psutil.Process]:
+    """Processes still working in ``folder`` (a job's folder is its working directory)."""
+    found = []
+    for process in psutil.process_iter():
+        try:
+            if Path(process.cwd()).is_relative_to(folder):
+                found.append(process)
+        except (psutil.Error, OSError):
+            continue
+    return found
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=["TERM", "INT"])
+def test_a_signal_to_kedro_stops_training_and_leaves_nothing_behind(
+    project, features, tmp_path, stop_signal
+):
+    write_big_channel(project, features)
+    tmpdir = tmp_path / "tmp"
+    run = start_kedro(project, *TRAIN_NODE_ONLY, tmpdir=tmpdir)
+    read_until(run, TRAINING_STARTED)
+
+    run.send_signal(stop_signal)  # to the kedro process alone, as `kill` does
+    output = run.communicate(timeout=120)[0]
+
+    assert run.returncode != 0, output
+    flat = " ".join(output.split())
+    assert "was interrupted before it finished; no model was made" in flat, flat[-3000:]
+    assert processes_in(tmpdir) == []
+    assert list(tmpdir.iterdir()) == []  # the job folder, with its channel copy, is gone
+    assert not (project / "data/06_models/training_job.json").exists()
+    assert not list((project / "data/06_models").rglob("model.tar.gz"))
+
+
+def test_a_second_run_in_the_same_folder_refuses_to_start_and_names_the_first(
+    project, features, tmp_path
+):
+    write_big_channel(project, features)
+    first = start_kedro(project, *TRAIN_NODE_ONLY, tmpdir=tmp_path / "tmp")
+    read_until(first, TRAINING_STARTED)
+
+    second = start_kedro(project, "--pipeline", "data_processing", tmpdir=tmp_path / "tmp")
+    second_output = second.communicate(timeout=120)[0]
+    first_output = first.communicate(timeout=300)[0]
+
+    assert second.returncode != 0
+    flat = " ".join(second_output.split())
+    assert f"Another kedro run (PID {first.pid}, started " in flat, flat[-3000:]
+    assert "wait for it to finish or stop it" in flat
+    assert not (project / "data/02_intermediate/preprocessed_companies.parquet").exists()
+    assert first.returncode == 0, first_output[-3000:]
+
+
+def test_a_lock_left_by_a_killed_run_is_taken_over(project, tmp_path):
+    lock = project / "data/.kedro-run.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    dead = {"pid": 999_999, "started": "2026-01-01 00:00:00 UTC", "env": "local"}
+    lock.write_text(json.dumps(dead))
+
+    run = start_kedro(project, "--pipeline", "data_processing", tmpdir=tmp_path / "tmp")
+    output = run.communicate(timeout=300)[0]
+
+    assert run.returncode == 0, output[-3000:]
+    assert json.loads(lock.read_text())["pid"] == run.pid
