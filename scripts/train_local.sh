@@ -16,6 +16,7 @@ IMAGE="spaceflights-training:latest"
 MODE="sagemaker"
 CHANNEL="$REPO_ROOT/kedro_project/data/05_model_input/train"
 OUT=""
+MEMORY=""
 BUILD=0
 # The same as model_options in kedro_project/conf/base/parameters_data_science.yml
 # (features joined by commas, as the pipeline sends them); tests/test_image.py checks
@@ -37,12 +38,14 @@ Options:
                           kedro_project/data/06_models/train-local/)
   --hyperparameters JSON  hyperparameters as a JSON object (default: model_options from
                           kedro_project/conf/base/parameters_data_science.yml)
+  --memory LIMIT          cap the container's memory as an instance's would be (docker run
+                          --memory, e.g. 8g for ml.m5.large)
   --image NAME            image to run (default: $IMAGE); built if missing
   --build                 build the image even if it exists
   -h, --help              show this help
 
 The model lands in OUT/model/model.json. On failure the job's reason (OUT/output/failure)
-is printed and the script exits non-zero.
+is printed and the script exits with the container's exit code (130 after Ctrl-C).
 EOF
 }
 
@@ -58,6 +61,7 @@ while (($#)); do
     --out) OUT="${2:?--out needs a folder}"; shift 2 ;;
     --hyperparameters) HYPERPARAMETERS="${2:?--hyperparameters needs a JSON object}"; shift 2 ;;
     --image) IMAGE="${2:?--image needs a name}"; shift 2 ;;
+    --memory) MEMORY="${2:?--memory needs a limit such as 8g}"; shift 2 ;;
     --build) BUILD=1; shift ;;
     -h | --help) usage; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
@@ -92,6 +96,9 @@ fi
 
 # Both modes run with no network, as the pipeline's data is all in the channel.
 run_args=(--rm --network none --platform linux/amd64 --user "$(id -u):$(id -g)")
+if [[ -n "$MEMORY" ]]; then
+  run_args+=(--memory "$MEMORY" --memory-swap "$MEMORY")
+fi
 
 if [[ "$MODE" == direct ]]; then
   # The hyperparameters as the toolkit passes them: sorted --name value pairs, str() of each.
@@ -142,11 +149,22 @@ PY
     "$IMAGE" train || status=$?
 fi
 
+if ((status == 0)) && [[ ! -f "$OUT/model/model.json" ]]; then
+  printf 'Training exited 0 but wrote no model (%s is missing); see the log above.\n' \
+    "$OUT/model/model.json" >&2
+  exit 1
+fi
 if ((status != 0)); then
-  if [[ -s "$OUT/output/failure" ]]; then
-    printf 'Training failed (exit %s): %s\n' "$status" "$(cat "$OUT/output/failure")" >&2
+  reason=""
+  [[ -s "$OUT/output/failure" ]] && reason="$(cat "$OUT/output/failure")"
+  if [[ -n "$reason" ]]; then
+    printf 'Training failed (exit %s): %s\n' "$status" "$reason" >&2
   else
-    printf 'Training failed (exit %s) and left no failure file; see the log above.\n' "$status" >&2
+    printf 'Training failed (exit %s) and left no failure sentence; see the log above.\n' "$status" >&2
+  fi
+  # Docker reports a container the kernel killed for memory as 137 (128 + SIGKILL).
+  if ((status == 137)) && [[ "$reason" != *"out of memory"* ]]; then
+    printf 'The container was most likely killed for running out of memory: raise --memory, or train on less data.\n' >&2
   fi
   exit "$status"
 fi

@@ -8,10 +8,13 @@ needs a Docker engine. Jobs run as SageMaker runs them: ``docker run IMAGE train
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -79,6 +82,7 @@ def test_image_builds_with_the_entry_point_and_labels(image):
     assert env["SAGEMAKER_PROGRAM"] == "train.py"
     assert env["PYTHONUNBUFFERED"] == env["PYTHONDONTWRITEBYTECODE"] == "1"
     assert env["PATH"].startswith("/opt/venv/bin:")
+    assert config["Entrypoint"][:2] == ["/usr/bin/tini", "--"]  # PID 1 passes signals on
     assert config["Cmd"] == ["train"]
     labels = config["Labels"]
     assert labels["org.opencontainers.image.revision"] == "test-revision"
@@ -344,3 +348,150 @@ def test_shell_scripts_are_shellcheck_clean():
         [tool("shellcheck"), *scripts], cwd=REPO_ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# ---- every way a job can end: stops, interrupts, no job folder, memory ---------------------
+
+# Rows enough that training takes seconds, so a signal sent when training starts lands
+# while it runs; the tests wait for the entry point's log line, never for a fixed time.
+BIG_ROWS = 3_000_000
+TRAINING_STARTED = "Reading the training channel"
+
+
+@pytest.fixture(scope="session")
+def big_channel(tmp_path_factory, model_options) -> Path:
+    channel = tmp_path_factory.mktemp("big") / "channel"
+    channel.mkdir()
+    X, y = make_training_frames(list(model_options["features"]), rows=BIG_ROWS)
+    X.to_parquet(channel / "X_train.parquet")
+    y.to_parquet(channel / "y_train.parquet")
+    return channel
+
+
+def start_train(image: str, job: Path, container: str, *extra: str) -> None:
+    """``docker run -d`` as in ``run_train`` (with the image's default command, ``train``),
+    under a name the test can signal."""
+    mounts = [f"--volume={job / name}:/opt/ml/{name}" for name in ("input", "model", "output")]
+    sagemaker_like = f"--network none --hostname {HOST} --add-host {HOST}:127.0.0.1"
+    started = docker(
+        "run", "-d", "--name", container, *sagemaker_like.split(), *extra, *mounts, image
+    )
+    assert started.returncode == 0, started.stderr
+
+
+def wait_for_log(container: str, marker: str, timeout: float = RUN_TIMEOUT) -> None:
+    follow = subprocess.Popen(
+        ["docker", "logs", "-f", container], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        for line in follow.stdout:
+            if marker.encode() in line:
+                return
+        raise AssertionError(f"{container} ended without logging {marker!r}")
+    finally:
+        follow.kill()
+        follow.wait()
+
+
+def finish(container: str) -> tuple[int, str]:
+    """Wait for the container to end; return its exit code and log, and remove it."""
+    code = int(docker("wait", container).stdout.strip())
+    logs = docker("logs", container)
+    docker("rm", "-f", container)
+    return code, logs.stdout + logs.stderr
+
+
+@pytest.fixture
+def container_name(request) -> str:
+    name = f"spaceflights-test-{request.node.name}-{uuid.uuid4().hex[:6]}"
+    name = re.sub(r"[^a-zA-Z0-9_.-]", "-", name)
+    yield name
+    docker("rm", "-f", name)
+
+
+@pytest.mark.parametrize(
+    ("stop", "code", "fragments"),
+    [
+        (("stop", "-t", "30"), 143, ["Training was stopped (SIGTERM", "StopTrainingJob"]),
+        (("kill", "-s", "INT"), 130, ["Training was interrupted (SIGINT"]),
+    ],
+    ids=["docker-stop", "sigint"],
+)
+def test_a_stop_during_training_ends_non_zero_with_its_sentence_and_no_model(
+    image, tmp_path, big_channel, sagemaker_hyperparameters, container_name, stop, code, fragments
+):
+    job = lay_out_job(tmp_path / "job", big_channel, sagemaker_hyperparameters)
+    start_train(image, job, container_name)
+    wait_for_log(container_name, TRAINING_STARTED)
+
+    docker(*stop, container_name)
+    exit_code, logs = finish(container_name)
+
+    assert exit_code == code, logs[-3000:]
+    assert_one_sentence((job / "output" / "failure").read_text(), *fragments)
+    assert list((job / "model").iterdir()) == []
+    assert not (job / "output" / "success").exists()
+    assert "Reporting training SUCCESS" not in logs
+
+
+def test_a_start_without_a_job_folder_is_non_zero_with_one_sentence(image, tmp_path):
+    output = tmp_path / "output"
+    output.mkdir()
+
+    result = docker("run", "--rm", "--network", "none", f"--volume={output}:/opt/ml/output", image)
+
+    assert result.returncode != 0
+    assert_one_sentence((output / "failure").read_text(), "No SageMaker job folder")
+    assert "No SageMaker job folder" in result.stderr
+
+
+def test_a_memory_kill_is_named_in_the_failure_file(
+    image, tmp_path, big_channel, sagemaker_hyperparameters, container_name
+):
+    job = lay_out_job(tmp_path / "job", big_channel, sagemaker_hyperparameters)
+    start_train(image, job, container_name, "--memory", "400m", "--memory-swap", "400m")
+
+    exit_code, logs = finish(container_name)
+
+    assert exit_code != 0, logs[-3000:]
+    assert_one_sentence(
+        (job / "output" / "failure").read_text(),
+        "Training was killed for running out of memory",
+        "use an instance type with more memory, or train on less data",
+    )
+    assert list((job / "model").iterdir()) == []
+
+
+def test_train_local_script_passes_ctrl_c_through_as_exit_130(image, tmp_path, big_channel):
+    out = tmp_path / "out"
+    # A session of its own, so the Ctrl-C below reaches the script and docker as a
+    # terminal's would, and nothing else.
+    script = subprocess.Popen(
+        [str(TRAIN_LOCAL), "--image", IMAGE, "--channel", str(big_channel), "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    seen = []
+    for line in script.stdout:
+        seen.append(line)
+        if TRAINING_STARTED in line:
+            break
+    os.killpg(script.pid, signal.SIGINT)
+    output = "".join(seen) + script.communicate(timeout=RUN_TIMEOUT)[0]
+
+    assert script.returncode == 130, output[-3000:]
+    assert "Training failed (exit 130): Training was interrupted (SIGINT" in output
+    assert "Model:" not in output
+    assert not (out / "model" / "model.json").exists()
+
+
+def test_train_local_script_names_a_memory_kill(image, tmp_path, big_channel):
+    out = tmp_path / "out"
+
+    result = train_local("--channel", str(big_channel), "--out", str(out), "--memory", "400m")
+
+    assert result.returncode != 0
+    assert "Training was killed for running out of memory" in result.stderr
+    assert "Model:" not in result.stdout
