@@ -134,7 +134,8 @@ def _scan(tar: tarfile.TarFile, uri: str) -> bytes:
             model_file = _read_member(tar, member, uri)
     if model_file is None:
         raise ModelArtifactError(
-            f"{uri} has no {MODEL_FILE} at its top level; was it trained by this project's image?"
+            f"{uri} has no {MODEL_FILE} at its top level; retrain with this project's "
+            "training image."
         )
     return model_file
 
