@@ -25,6 +25,8 @@ MODEL_FORMAT = "spaceflights-linear-regression/1"
 # The keys of model.json and of its "hyperparameters", exactly as to_document writes them.
 DOCUMENT_KEYS = ("format", "features", "coefficients", "intercept", "hyperparameters")
 HYPERPARAMETER_KEYS = ("fit_intercept", "positive")
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = 80
 
 
 class ModelDocumentError(ValueError):
@@ -37,7 +39,8 @@ class ModelDocumentError(ValueError):
 
     def sentence(self, where: str | None = None) -> str:
         """The one sentence a user reads, naming the key and, if given, the file it came from."""
-        subject = MODEL_FILE if self.key is None else f"{MODEL_FILE} key {self.key!r}"
+        # A hostile key may be megabytes long; the sentence shows its start.
+        subject = MODEL_FILE if self.key is None else f"{MODEL_FILE} key {_SHORT.repr(self.key)}"
         place = f" in {where}" if where else ""
         return f"{subject}{place} {self.problem}; retrain with this project's training image."
 
@@ -105,7 +108,7 @@ def from_document(document: Mapping[str, Any]) -> LinearRegression:
     if "format" in document and document["format"] != MODEL_FORMAT:
         raise ModelDocumentError(
             "format",
-            f"is {reprlib.repr(document['format'])}, not {MODEL_FORMAT!r}",
+            f"is {_SHORT.repr(document['format'])}, not {MODEL_FORMAT!r}",
         )
     _exact_keys(document, DOCUMENT_KEYS, "")
     features = document["features"]
@@ -116,7 +119,7 @@ def from_document(document: Mapping[str, Any]) -> LinearRegression:
         if not isinstance(name, str) or not name:
             raise ModelDocumentError(f"features[{index}]", "must be a non-empty string")
         if name in seen:
-            raise ModelDocumentError(f"features[{index}]", f"repeats {reprlib.repr(name)}")
+            raise ModelDocumentError(f"features[{index}]", f"repeats {_SHORT.repr(name)}")
         seen.add(name)
     coefficients = document["coefficients"]
     if not isinstance(coefficients, list) or len(coefficients) != len(features):

@@ -94,6 +94,14 @@ def test_an_extra_key_is_named(document):
     refused(document, "hyperparameters.copy_X")
 
 
+def test_a_huge_extra_key_is_named_by_its_start(document):
+    with pytest.raises(model.ModelDocumentError) as caught:
+        model.parse_document(json.dumps({**document, "x" * 1_000_000: 1.0}))
+    assert caught.value.key == "x" * 1_000_000
+    assert_one_sentence(str(caught.value), "model.json key 'xxxxxxxxxx", "not part of")
+    assert len(str(caught.value)) < 300
+
+
 def test_a_key_given_twice_is_named(document):
     text = json.dumps(document).replace('"intercept":', '"intercept": 1.0, "intercept":')
     refused(text, "intercept")
