@@ -1,24 +1,144 @@
+import json
+
 import pytest
 
 from spaceflights_training import model
 from spaceflights_training.hyperparameters import Hyperparameters
-from tests.support import make_training_frames
+from tests.support import assert_one_sentence, make_training_frames
 
 
-def test_document_round_trip_predicts_the_same(features):
+@pytest.fixture
+def fitted(features):
     X, y = make_training_frames(features)
-    fitted = model.fit(X, y.iloc[:, 0], Hyperparameters(features=tuple(features)))
-
-    rebuilt = model.from_document(model.to_document(fitted, Hyperparameters(tuple(features))))
-
-    assert rebuilt.predict(X) == pytest.approx(fitted.predict(X))
+    return X, model.fit(X, y.iloc[:, 0], Hyperparameters(features=tuple(features)))
 
 
-def test_foreign_documents_are_refused():
-    with pytest.raises(ValueError, match="format"):
-        model.from_document(
-            {"format": "pickle", "features": [], "coefficients": [], "intercept": 0}
-        )
+@pytest.fixture
+def document(fitted, features) -> dict:
+    """A model.json document exactly as the trainer writes it."""
+    return model.to_document(fitted[1], Hyperparameters(tuple(features)))
+
+
+def refused(raw: str | dict, key: str | None) -> model.ModelDocumentError:
+    """Parse ``raw`` (text, or a document to dump) and return the one-sentence error."""
+    text = raw if isinstance(raw, str) else json.dumps(raw)
+    with pytest.raises(model.ModelDocumentError) as caught:
+        model.parse_document(text)
+    assert caught.value.key == key
+    assert_one_sentence(str(caught.value), "model.json" if key is None else repr(key))
+    return caught.value
+
+
+def test_document_round_trip_predicts_the_same(fitted, document):
+    X, regressor = fitted
+
+    rebuilt = model.from_document(document)
+    reparsed = model.parse_document(json.dumps(document, allow_nan=False).encode())
+
+    assert rebuilt.predict(X) == pytest.approx(regressor.predict(X))
+    assert reparsed == document
+
+
+def test_foreign_documents_are_refused(document):
+    error = refused({**document, "format": "pickle"}, "format")
+    assert "'pickle'" in str(error)
+    with pytest.raises(model.ModelDocumentError, match="format"):
+        model.from_document({"format": "pickle", "features": [], "intercept": 0})
+
+
+def with_literal(document: dict, literal: str, key: str, index: int | None = None) -> str:
+    """model.json text with ``literal`` written verbatim at ``key`` (or ``key[index]``)."""
+    slot = document[key] if index is not None else document
+    slot[index if index is not None else key] = "<literal>"
+    return json.dumps(document).replace('"<literal>"', literal)
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_refused_naming_the_key(document, constant):
+    refused(with_literal(dict(document), constant, "intercept"), "intercept")
+    refused(with_literal(document, constant, "coefficients", 0), "coefficients[0]")
+
+
+@pytest.mark.parametrize("literal", ["9" * 5000, "9" * 5000 + ".5", "-1e999"])
+def test_numbers_beyond_float_range_are_refused_naming_the_key(document, literal):
+    # 5,000 digits is past Python's int-string conversion limit (4,300 digits).
+    error = refused(with_literal(document, literal, "intercept"), "intercept")
+    assert "not a finite number" in str(error)
+
+
+def test_python_ints_beyond_float_range_are_refused(document):
+    with pytest.raises(model.ModelDocumentError, match="'intercept'"):
+        model.from_document({**document, "intercept": 10**5000})
+
+
+@pytest.mark.parametrize("value", ["1.5", {"value": 1.5}, True, None, [1.5]])
+def test_coefficients_must_be_real_numbers(document, value):
+    document["coefficients"][1] = value
+    refused(document, "coefficients[1]")
+
+
+def test_intercept_must_be_a_real_number(document):
+    refused({**document, "intercept": False}, "intercept")
+
+
+@pytest.mark.parametrize("key", model.DOCUMENT_KEYS)
+def test_a_missing_key_is_named(document, key):
+    del document[key]
+    error = refused(document, key)
+    assert "is missing" in str(error)
+
+
+def test_an_extra_key_is_named(document):
+    refused({**document, "weights": [1.0]}, "weights")
+    document["hyperparameters"]["copy_X"] = True
+    refused(document, "hyperparameters.copy_X")
+
+
+def test_a_huge_extra_key_is_named_by_its_start(document):
+    with pytest.raises(model.ModelDocumentError) as caught:
+        model.parse_document(json.dumps({**document, "x" * 1_000_000: 1.0}))
+    assert caught.value.key == "x" * 1_000_000
+    assert_one_sentence(str(caught.value), "model.json key 'xxxxxxxxxx", "not part of")
+    assert len(str(caught.value)) < 300
+
+
+def test_a_key_given_twice_is_named(document):
+    text = json.dumps(document).replace('"intercept":', '"intercept": 1.0, "intercept":')
+    refused(text, "intercept")
+
+
+def test_one_coefficient_per_feature(document):
+    document["coefficients"].pop()
+    refused(document, "coefficients")
+
+
+@pytest.mark.parametrize(
+    "names, key",
+    [
+        ([], "features"),
+        ("engines", "features"),
+        (["", "b"], "features[0]"),
+        (["a", 3], "features[1]"),
+        (["a", "a"], "features[1]"),
+    ],
+)
+def test_features_are_unique_non_empty_strings(document, names, key):
+    document["features"] = names
+    document["coefficients"] = [1.0] * len(names)
+    refused(document, key)
+
+
+@pytest.mark.parametrize("value", ["true", 1, None])
+def test_hyperparameters_are_booleans(document, value):
+    document["hyperparameters"]["positive"] = value
+    refused(document, "hyperparameters.positive")
+
+
+@pytest.mark.parametrize("text", ["", "{", "[1.0]", '"model"', "[" * 100_000, b"\xff\xfe\xfd"])
+def test_text_that_is_no_json_object_is_refused(text):
+    with pytest.raises(model.ModelDocumentError) as caught:
+        model.parse_document(text)
+    assert_one_sentence(str(caught.value), "model.json")
 
 
 def test_regression_metrics_of_a_perfect_prediction():

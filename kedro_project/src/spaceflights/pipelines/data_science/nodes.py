@@ -54,7 +54,7 @@ def train_model(
 def unpack_model(training_job: dict[str, Any]) -> dict[str, Any]:
     """Read the model document out of the job's ``model.tar.gz``."""
     document = artifacts.read_model_document(training_job["model_artifact"])
-    model.from_document(document)  # refuse a document that cannot become a model
+    # read_model_document has already checked it with model.parse_document.
     return document
 
 
