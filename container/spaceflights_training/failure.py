@@ -7,6 +7,7 @@ is shortened in the middle and always keeps its last clause.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from .environment import FAILURE_FILE, SUCCESS_FILE
@@ -30,9 +31,13 @@ def one_line(text: str, limit: int = MAX_REASON) -> str:
 def write_failure(output_dir: Path, reason: str) -> str:
     """Write ``reason`` as the job's failure file (replacing any) and drop a success marker."""
     line = one_line(reason)
-    output_dir.mkdir(parents=True, exist_ok=True)
-    (output_dir / FAILURE_FILE).write_text(line + "\n")
-    (output_dir / SUCCESS_FILE).unlink(missing_ok=True)
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        (output_dir / FAILURE_FILE).write_text(line + "\n")
+        (output_dir / SUCCESS_FILE).unlink(missing_ok=True)
+    except OSError as exc:
+        # The exit code still tells the truth; the sentence goes to the log instead.
+        print(f"Cannot write {output_dir / FAILURE_FILE} ({exc}): {line}", file=sys.stderr)
     return line
 
 

@@ -1,17 +1,15 @@
-"""Project hooks: refuse unfilled placeholders, one run per folder, SIGTERM ends a run cleanly."""
+"""Project hooks: refuse unfilled placeholders, one run per folder, stop cleanly on signals."""
 
 from __future__ import annotations
 
-import signal
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
-import psutil
 from kedro.framework.context import KedroContext
 from kedro.framework.hooks import hook_impl
 
 from spaceflights.run_lock import RunLock
+from spaceflights.training import interruption
 
 PLACEHOLDER = "REPLACE_ME"
 
@@ -61,22 +59,18 @@ class OneRunPerProject:
             self._lock.release()
 
 
-class StopOnTerminate:
-    """SIGTERM (``kill``, a CI timeout, a stopped container) ends a run as Ctrl-C does.
+class StopCleanlyOnSignals:
+    """SIGTERM and SIGINT end a run as Ctrl-C should: training stopped, nothing left behind.
 
-    Python's default for SIGTERM is to die at once: the training subprocess ran on and its
-    job folder stayed behind. Raised as KeyboardInterrupt instead, it goes through the
-    same path as Ctrl-C: the job is stopped and its temporary folder removed. Child
-    processes get the SIGINT a terminal would have sent them (docker-compose, for one,
-    then stops its containers).
+    See ``spaceflights.training.interruption``.
     """
 
     def __init__(self) -> None:
-        self._previous: Any = None
+        self._previous: dict[int, Any] | None = None
 
     @hook_impl
     def before_pipeline_run(self) -> None:
-        self._previous = signal.signal(signal.SIGTERM, _interrupt)
+        self._previous = interruption.install()
 
     @hook_impl
     def after_pipeline_run(self) -> None:
@@ -88,15 +82,5 @@ class StopOnTerminate:
 
     def _restore(self) -> None:
         if self._previous is not None:
-            signal.signal(signal.SIGTERM, self._previous)
+            interruption.restore(self._previous)
             self._previous = None
-
-
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # one stop is enough
-    for child in psutil.Process().children():
-        try:
-            child.send_signal(signal.SIGINT)
-        except psutil.Error:
-            pass
-    raise KeyboardInterrupt

@@ -2,9 +2,9 @@
 
 from kedro.config import OmegaConfigLoader
 
-from spaceflights.hooks import OneRunPerProject, RequireFilledGlobals, StopOnTerminate
+from spaceflights.hooks import OneRunPerProject, RequireFilledGlobals, StopCleanlyOnSignals
 
-HOOKS = (RequireFilledGlobals(), OneRunPerProject(), StopOnTerminate())
+HOOKS = (RequireFilledGlobals(), OneRunPerProject(), StopCleanlyOnSignals())
 
 CONFIG_LOADER_CLASS = OmegaConfigLoader
 CONFIG_LOADER_ARGS = {

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from . import interruption
 from .uris import as_uri
 
 logger = logging.getLogger(__name__)
@@ -81,9 +82,13 @@ def run_training_job(estimator: Any, channels: Mapping[str, str], job_name: str)
     logger.info("Starting training job %s with channels %s", job_name, inputs)
     try:
         estimator.fit(inputs, job_name=job_name, wait=True, logs=True)
+        if interruption.requested():
+            raise KeyboardInterrupt  # swallowed on its way out of the SDK's local mode
     except KeyboardInterrupt as interrupt:
         raise TrainingJobError(_stop_after_interrupt(estimator, job_name)) from interrupt
     except Exception as exc:
+        if interruption.requested():
+            raise TrainingJobError(_stop_after_interrupt(estimator, job_name)) from exc
         description = _describe_if_started(estimator, job_name)
         if description is None:
             raise TrainingJobError(f"Training job {job_name} could not run: {exc}") from exc
@@ -120,9 +125,16 @@ def _stop_after_interrupt(estimator: Any, job_name: str) -> str:
     Interrupting the wait does not end a job on SageMaker; left alone it keeps billing.
     A local job is already stopped by the time the interrupt reaches here.
     """
+    interrupted = f"Training job {job_name} was interrupted before it finished; no model was made."
     job = _job_if_started(estimator, job_name)
     if job is None or not hasattr(job, "stop"):
-        return f"Training job {job_name} was interrupted before it finished; no model was made."
+        return interrupted
+    try:
+        status = job.describe().get("TrainingJobStatus")
+    except Exception:  # noqa: BLE001 - no record of the job: it never got going
+        return interrupted
+    if status not in RUNNING:
+        return f"Training job {job_name} was interrupted; it had already ended {status}."
     logger.warning("Interrupted: stopping training job %s so it does not keep running.", job_name)
     try:
         job.stop()
@@ -132,6 +144,11 @@ def _stop_after_interrupt(estimator: Any, job_name: str) -> str:
             f"Training job {job_name} was asked to stop, but the run was interrupted again "
             "before it ended; check it with 'aws sagemaker describe-training-job "
             f"--training-job-name {job_name}'."
+        )
+    except Exception as exc:  # noqa: BLE001 - the user must hear that it may still bill
+        return (
+            f"Training job {job_name} was interrupted, but stopping it failed ({exc}); stop "
+            f"it with 'aws sagemaker stop-training-job --training-job-name {job_name}'."
         )
     return (
         f"Training job {job_name} was stopped because the run was interrupted; it ended {status}."
