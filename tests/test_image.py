@@ -22,7 +22,9 @@ import pytest
 from spaceflights_training.hyperparameters import to_sagemaker
 from spaceflights_training.job_folder import HOST, write_job_folder
 from tests.support import (
+    BIG_ROWS,
     REPO_ROOT,
+    TRAINING_STARTED,
     assert_one_sentence,
     build_image,
     checkout_image_tag,
@@ -351,11 +353,6 @@ def test_shell_scripts_are_shellcheck_clean():
 
 
 # ---- every way a job can end: stops, interrupts, no job folder, memory ---------------------
-
-# Rows enough that training takes seconds, so a signal sent when training starts lands
-# while it runs; the tests wait for the entry point's log line, never for a fixed time.
-BIG_ROWS = 3_000_000
-TRAINING_STARTED = "Reading the training channel"
 
 
 @pytest.fixture(scope="session")

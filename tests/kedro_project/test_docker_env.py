@@ -2,12 +2,24 @@
 
 import json
 import os
+import signal
 import socketserver
+import subprocess
 import threading
 
 import pytest
 
-from tests.support import REPO_ROOT, build_image, checkout_image_tag, kedro
+from tests.support import (
+    REPO_ROOT,
+    TRAIN_NODE_ONLY,
+    TRAINING_STARTED,
+    build_image,
+    checkout_image_tag,
+    kedro,
+    read_until,
+    start_kedro,
+    write_big_channel,
+)
 
 pytestmark = pytest.mark.docker
 
@@ -38,9 +50,16 @@ def egress_recorder():
     proxy.server_close()
 
 
-def test_docker_env_trains_in_the_image_with_the_local_runs_r2(project, egress_recorder, tmp_path):
-    image = checkout_image_tag("e2e")
-    build_image(REPO_ROOT, image)
+@pytest.fixture(scope="module")
+def image() -> str:
+    tag = checkout_image_tag("e2e")
+    build_image(REPO_ROOT, tag)
+    return tag
+
+
+def test_docker_env_trains_in_the_image_with_the_local_runs_r2(
+    project, image, egress_recorder, tmp_path
+):
     local = kedro(project, "run")
     assert local.returncode == 0, local.stdout + local.stderr
     local_metrics = json.loads((project / "data/08_reporting/metrics.json").read_text())
@@ -81,3 +100,32 @@ def test_docker_env_trains_in_the_image_with_the_local_runs_r2(project, egress_r
     metrics = json.loads((project / "data/08_reporting/metrics.json").read_text())
     assert metrics == pytest.approx(local_metrics, rel=1e-9)
     assert egress_recorder.requests == [], "the docker environment must not contact AWS"
+
+
+def test_sigterm_on_a_docker_env_run_stops_its_container(project, image, features, tmp_path):
+    write_big_channel(project, features)
+    run = start_kedro(
+        project,
+        "--env",
+        "docker",
+        *TRAIN_NODE_ONLY,
+        "--params",
+        f"training.estimator.image_uri={image}",
+        tmpdir=tmp_path / "tmp",
+    )
+    read_until(run, TRAINING_STARTED)
+
+    run.send_signal(signal.SIGTERM)
+    output = run.communicate(timeout=300)[0]
+
+    assert run.returncode != 0
+    flat = " ".join(output.split())
+    assert "was interrupted before it finished; no model was made" in flat, flat[-3000:]
+    running = subprocess.run(
+        ["docker", "ps", "--quiet", "--filter", f"ancestor={image}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert running.stdout.strip() == ""
+    assert not (project / "data/06_models/training_job.json").exists()

@@ -4,53 +4,19 @@ and a second run in the same folder refuses to start while the first holds it.""
 from __future__ import annotations
 
 import json
-import os
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import psutil
 import pytest
 
-from tests.support import make_training_frames
-
-# Rows enough that training takes seconds, so a signal sent when training starts lands
-# while it runs; the tests wait for the entry point's log line, never for a fixed time.
-BIG_ROWS = 3_000_000
-TRAINING_STARTED = "Reading the training channel"
-TRAIN_NODE_ONLY = ("--from-nodes", "train_model_node", "--to-nodes", "train_model_node")
-
-
-def write_big_channel(project: Path, features: list[str]) -> None:
-    channel = project / "data/05_model_input/train"
-    channel.mkdir(parents=True, exist_ok=True)
-    X, y = make_training_frames(features, rows=BIG_ROWS)
-    X.to_parquet(channel / "X_train.parquet")
-    y.to_parquet(channel / "y_train.parquet")
-
-
-def start_kedro(project: Path, *args: str, tmpdir: Path) -> subprocess.Popen:
-    tmpdir.mkdir(exist_ok=True)
-    return subprocess.Popen(
-        [str(Path(sys.executable).parent / "kedro"), "run", *args],
-        cwd=project,
-        env={**os.environ, "TMPDIR": str(tmpdir)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-
-
-def read_until(process: subprocess.Popen, marker: str) -> str:
-    """Everything ``process`` printed up to and including the line holding ``marker``."""
-    seen = []
-    for line in process.stdout:
-        seen.append(line)
-        if marker in line:
-            return "".join(seen)
-    process.wait()
-    raise AssertionError(f"{marker!r} never appeared:\n{''.join(seen)[-4000:]}")
+from tests.support import (
+    TRAIN_NODE_ONLY,
+    TRAINING_STARTED,
+    read_until,
+    start_kedro,
+    write_big_channel,
+)
 
 
 def processes_in(folder: Path) -> list[psutil.Process]:

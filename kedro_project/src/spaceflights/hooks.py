@@ -78,6 +78,7 @@ class StopCleanlyOnSignals:
 
     @hook_impl
     def on_pipeline_error(self) -> None:
+        interruption.wait_for_stopped_children()
         self._restore()
 
     def _restore(self) -> None:

@@ -22,7 +22,10 @@ from typing import Any
 import psutil
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+# How long a run waits, on its way out, for the children it passed a stop on to.
+CHILD_STOP_TIMEOUT = 30
 _requested = threading.Event()
+_stopped_children: list[psutil.Process] = []
 
 
 def requested() -> bool:
@@ -42,6 +45,13 @@ def restore(previous: dict[int, Callable | int | None]) -> None:
         signal.signal(stop_signal, handler if handler is not None else signal.SIG_DFL)
 
 
+def wait_for_stopped_children() -> None:
+    """Wait until the children told to stop have gone, so the run leaves nothing running."""
+    if _stopped_children:
+        psutil.wait_procs(_stopped_children, timeout=CHILD_STOP_TIMEOUT)
+        _stopped_children.clear()
+
+
 def _stop(signum: int, frame: FrameType | None) -> None:
     first = not _requested.is_set()
     _requested.set()
@@ -49,6 +59,7 @@ def _stop(signum: int, frame: FrameType | None) -> None:
         for child in psutil.Process().children():
             try:
                 child.send_signal(signal.SIGINT)
+                _stopped_children.append(child)
             except psutil.Error:
                 pass
     raise KeyboardInterrupt
