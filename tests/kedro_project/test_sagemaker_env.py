@@ -84,8 +84,8 @@ def test_sagemaker_env_end_to_end(
     assert evaluated.returncode == 0, evaluated.stdout + evaluated.stderr
     metrics = json.loads((project / "data/08_reporting/metrics.json").read_text())
     assert 0.3 < metrics["r2"] < 0.9
-    model = boto3.client("s3").get_object(Bucket=bucket, Key="spaceflights/models/model.json")
-    assert json.loads(model["Body"].read())["format"] == "spaceflights-linear-regression/1"
+    model = json.loads((project / "data/06_models/model.json").read_text())
+    assert model["format"] == "spaceflights-linear-regression/1"
 
 
 def test_a_failed_job_raises_with_its_failure_reason(
