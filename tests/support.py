@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from spaceflights_training import trainer
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PROJECT_DIR = REPO_ROOT / "kedro_project"
 ENTRY_POINT = REPO_ROOT / "container" / "train.py"
@@ -111,7 +113,7 @@ def build_image(context: Path, tag: str, *build_args: str) -> subprocess.Complet
 # Rows enough that training takes seconds, so a signal sent when training starts lands
 # while it runs; the tests wait for the entry point's log line, never for a fixed time.
 BIG_ROWS = 3_000_000
-TRAINING_STARTED = "Reading the training channel"
+TRAINING_STARTED = trainer.TRAINING_STARTED
 TRAIN_NODE_ONLY = ("--from-nodes", "train_model_node", "--to-nodes", "train_model_node")
 
 

@@ -22,6 +22,8 @@ UNEXPECTED = 2
 # SageMaker turns lines like "metric train_r2=0.512345" into CloudWatch metrics through
 # the regexes in conf/sagemaker's metric_definitions; keep the two in step.
 METRIC_LINE = "metric train_{name}={value:.6f}"
+# The first line a job logs once it is training; tests and benchmarks that stop a job wait for it.
+TRAINING_STARTED = "Reading the training channel"
 
 
 def log(message: str) -> None:
@@ -31,7 +33,7 @@ def log(message: str) -> None:
 def train(env: TrainingEnvironment, argv: Sequence[str]) -> Path:
     """Train on the channel in ``env`` with the ``argv`` hyperparameters; return the model file."""
     params = hyperparameters.parse_args(argv)
-    log(f"Reading the training channel {env.channel_dir}")
+    log(f"{TRAINING_STARTED} {env.channel_dir}")
     X, y = channel.read_channel(env.channel_dir, params.features)
     log(f"Fitting on {len(X)} rows and {len(params.features)} features")
     fitted = model.fit(X, y, params)
