@@ -3,6 +3,7 @@ import pytest
 
 from spaceflights.pipelines.data_science.nodes import (
     evaluate_model,
+    plot_predictions,
     split_data,
     train_model,
     unpack_model,
@@ -89,3 +90,22 @@ def test_evaluate_model_reports_r2_mae_and_max_error(features):
     fitted = model.fit(X, y["price"], Hyperparameters(tuple(features)))
     metrics = evaluate_model(model.to_document(fitted, Hyperparameters(tuple(features))), X, y)
     assert set(metrics) == {"r2", "mae", "max_error"}
+
+
+def test_plot_predictions_draws_each_test_row_against_its_price(features, tmp_path):
+    X, y = make_training_frames(features)
+    document = model.to_document(
+        model.fit(X, y["price"], Hyperparameters(tuple(features))), Hyperparameters(tuple(features))
+    )
+
+    figure = plot_predictions(document, X, y)
+
+    [axes] = figure.axes
+    [points] = axes.collections
+    offsets = points.get_offsets()
+    assert len(offsets) == len(y)
+    assert list(offsets[:, 0]) == pytest.approx(list(y["price"]))
+    assert (axes.get_xlabel(), axes.get_ylabel()) == ("actual price", "predicted price")
+    assert axes.get_title() == "Test split: R² 1.000"  # noise of 1 on prices in the hundreds
+    figure.savefig(tmp_path / "plot.png")  # what the catalog's MatplotlibDataset does
+    assert (tmp_path / "plot.png").read_bytes().startswith(b"\x89PNG")

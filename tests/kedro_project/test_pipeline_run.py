@@ -28,6 +28,8 @@ def test_kedro_run_trains_through_the_contract_and_saves_metrics(project: Path):
     channel = project / "data/05_model_input/train"
     assert sorted(p.name for p in channel.iterdir()) == ["X_train.parquet", "y_train.parquet"]
     assert "Reporting training SUCCESS" in result.stdout + result.stderr
+    plot = project / "data/08_reporting/price_predictions.png"
+    assert plot.read_bytes().startswith(b"\x89PNG")
 
 
 def test_a_bad_hyperparameter_stops_the_run_before_any_job(project: Path):

@@ -43,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"model.tar.gz:   {job['model_artifact']}")
     print(f"Unpacked model: {catalog_location('model', env)}")
     print(f"Metrics:        {METRICS.resolve()}")
+    print(f"Plot:           {catalog_location('price_predictions_plot', env)}")
     print(
         f"Test R² {metrics['r2']:.3f}, MAE {metrics['mae']:.1f}, "
         f"max error {metrics['max_error']:.1f}"

@@ -1,9 +1,11 @@
-"""Nodes that split the data, train through a training job, and evaluate the model."""
+"""Nodes that split the data, train through a training job, and evaluate and plot the model."""
 
 import logging
 from typing import Any
 
+import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 from sklearn.model_selection import train_test_split
 
 from spaceflights.training import artifacts, jobs
@@ -62,9 +64,7 @@ def evaluate_model(
     model_document: dict[str, Any], X_test: pd.DataFrame, y_test: pd.DataFrame
 ) -> dict[str, float]:
     """Score the trained model on the test split: R², mean absolute error and max error."""
-    regressor = model.from_document(model_document)
-    predictions = regressor.predict(X_test[list(regressor.feature_names_in_)].astype("float64"))
-    metrics = model.regression_metrics(y_test.iloc[:, 0], predictions)
+    metrics = model.regression_metrics(y_test.iloc[:, 0], _predict(model_document, X_test))
     logger.info(
         "Model has a coefficient R^2 of %.3f on test data (MAE %.1f, max error %.1f).",
         metrics["r2"],
@@ -72,3 +72,28 @@ def evaluate_model(
         metrics["max_error"],
     )
     return metrics
+
+
+def plot_predictions(
+    model_document: dict[str, Any], X_test: pd.DataFrame, y_test: pd.DataFrame
+) -> Figure:
+    """Predicted against actual price on the test split, with the line a perfect model follows."""
+    actual = y_test.iloc[:, 0].to_numpy()
+    predicted = _predict(model_document, X_test)
+    figure = Figure(figsize=(6, 6), layout="constrained")
+    axes = figure.subplots()
+    axes.scatter(actual, predicted, s=4, alpha=0.3)
+    low, high = float(min(actual.min(), predicted.min())), float(max(actual.max(), predicted.max()))
+    axes.plot([low, high], [low, high], color="black", linewidth=1, label="predicted = actual")
+    axes.set(
+        xlabel="actual price",
+        ylabel="predicted price",
+        title=f"Test split: R² {model.regression_metrics(actual, predicted)['r2']:.3f}",
+    )
+    axes.legend(loc="upper left")
+    return figure
+
+
+def _predict(model_document: dict[str, Any], X_test: pd.DataFrame) -> np.ndarray:
+    regressor = model.from_document(model_document)
+    return regressor.predict(X_test[list(regressor.feature_names_in_)].astype("float64"))

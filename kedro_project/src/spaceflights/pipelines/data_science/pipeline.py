@@ -1,28 +1,42 @@
-"""Data science: split, train in a training job, unpack model.tar.gz, evaluate."""
+"""Data science: split, train in a training job, unpack model.tar.gz, evaluate, plot."""
 
-from kedro.pipeline import Pipeline, node, pipeline
+from kedro.pipeline import Node, Pipeline
 
-from .nodes import evaluate_model, split_data, train_model, unpack_model
+from .nodes import evaluate_model, plot_predictions, split_data, train_model, unpack_model
 
 
 def create_pipeline(**kwargs) -> Pipeline:
-    return pipeline(
+    return Pipeline(
         [
-            node(
-                split_data,
-                ["model_input_table", "params:model_options"],
-                ["X_train", "X_test", "y_train", "y_test"],
+            Node(
+                func=split_data,
+                inputs=["model_input_table", "params:model_options"],
+                outputs=["X_train", "X_test", "y_train", "y_test"],
                 name="split_data_node",
             ),
-            node(
-                train_model,
-                ["X_train", "y_train", "params:model_options", "params:training"],
-                "training_job",
+            Node(
+                func=train_model,
+                inputs=["X_train", "y_train", "params:model_options", "params:training"],
+                outputs="training_job",
                 name="train_model_node",
             ),
-            node(unpack_model, "training_job", "model", name="unpack_model_node"),
-            node(
-                evaluate_model, ["model", "X_test", "y_test"], "metrics", name="evaluate_model_node"
+            Node(
+                func=unpack_model,
+                inputs="training_job",
+                outputs="model",
+                name="unpack_model_node",
+            ),
+            Node(
+                func=evaluate_model,
+                inputs=["model", "X_test", "y_test"],
+                outputs="metrics",
+                name="evaluate_model_node",
+            ),
+            Node(
+                func=plot_predictions,
+                inputs=["model", "X_test", "y_test"],
+                outputs="price_predictions_plot",
+                name="plot_predictions_node",
             ),
         ]
     )
