@@ -5,7 +5,7 @@
 # package, and container/train.py as the entry point (SAGEMAKER_PROGRAM). No Kedro, no
 # SageMaker SDK, no compiler, no build leftovers.
 #
-#   docker build --platform linux/amd64 -t spaceflights-training .
+#   scripts/build_image.sh    # the one build command: linux/amd64, with labels
 #   scripts/train_local.sh    # runs it as SageMaker does: `docker run IMAGE train`
 # Mount a job's input/, model/ and output/ under /opt/ml one by one: a mount over all of
 # /opt/ml would hide /opt/ml/code/train.py.

@@ -7,7 +7,6 @@ VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 KEDRO_ENV ?=
-IMAGE ?= spaceflights-training:latest
 
 .PHONY: setup run test lint image clean
 
@@ -37,7 +36,7 @@ lint: setup
 
 # The training image that `kedro run --env docker` runs (rebuilt from cache in seconds).
 image:
-	docker build --network host --platform linux/amd64 -t $(IMAGE) .
+	scripts/build_image.sh
 
 clean:
 	rm -rf $(VENV)

@@ -137,7 +137,6 @@ else
 fi
 
 # ---- 3. tag, log in, build -------------------------------------------------------------
-REVISION="$(git -C "$REPO_ROOT" rev-parse HEAD)"
 TAG="$(git -C "$REPO_ROOT" rev-parse --short=12 HEAD)"
 # An immutable tag must only ever name one image, so a build of uncommitted changes gets
 # its own tag instead of the revision's. kedro_project/conf does not count: it never
@@ -167,15 +166,8 @@ else
       | docker login --username AWS --password-stdin "${REPOSITORY_URI%%/*}"
   fi
 
-  source_url="${SOURCE_URL:-$(git -C "$REPO_ROOT" config --get remote.origin.url || true)}"
-  # Never put credentials from an https://user:token@host/... remote into a label.
-  source_url="$(printf '%s' "${source_url:-unknown}" | sed -E 's#^([a-z+]+://)[^/@]*@#\1#')"
   step "Building $IMAGE for linux/amd64"
-  docker build --network host --platform linux/amd64 \
-    --build-arg VCS_REF="$REVISION" \
-    --build-arg BUILD_DATE="$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
-    --build-arg SOURCE_URL="$source_url" \
-    -t "$IMAGE" "$REPO_ROOT"
+  "$REPO_ROOT/scripts/build_image.sh" --tag "$IMAGE"
 
   # ---- 4. push and read the digest back ------------------------------------------------
   step "Pushing $IMAGE"

@@ -12,7 +12,7 @@
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-IMAGE="spaceflights-training:latest"
+IMAGE="$("$REPO_ROOT/scripts/build_image.sh" --default-tag)"
 MODE="sagemaker"
 CHANNEL="$REPO_ROOT/kedro_project/data/05_model_input/train"
 OUT=""
@@ -88,10 +88,7 @@ OUT="$(cd "$OUT" && pwd)"
 
 if ((BUILD)) || ! docker image inspect "$IMAGE" >/dev/null 2>&1; then
   echo "==> Building $IMAGE from $REPO_ROOT (a few minutes the first time)"
-  docker build --network host --platform linux/amd64 \
-    --build-arg VCS_REF="$(git -C "$REPO_ROOT" rev-parse HEAD 2>/dev/null || echo unknown)" \
-    --build-arg BUILD_DATE="$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
-    -t "$IMAGE" "$REPO_ROOT"
+  "$REPO_ROOT/scripts/build_image.sh" --tag "$IMAGE"
 fi
 
 # Both modes run with no network, as the pipeline's data is all in the channel.

@@ -85,19 +85,17 @@ def kedro(
 
 
 def build_image(context: Path, tag: str, *build_args: str) -> subprocess.CompletedProcess:
-    """``docker build`` ``context`` as ``tag`` for linux/amd64; cached layers make repeats fast."""
+    """Build ``context`` as ``tag`` with the project's one build command, scripts/build_image.sh;
+    cached layers make repeats fast."""
     result = subprocess.run(
         [
-            "docker",
-            "build",
-            "--network",
-            "host",
-            "--platform",
-            "linux/amd64",
-            "-t",
+            str(REPO_ROOT / "scripts" / "build_image.sh"),
+            "--tag",
             tag,
-            *build_args,
+            "--context",
             str(context),
+            "--",
+            *build_args,
         ],
         capture_output=True,
         text=True,
