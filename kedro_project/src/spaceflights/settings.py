@@ -3,8 +3,9 @@
 from kedro.config import OmegaConfigLoader
 
 from spaceflights.hooks import RequireFilledGlobals
+from spaceflights.training.preflight.origin import RecordConfigOrigin
 
-HOOKS = (RequireFilledGlobals(),)
+HOOKS = (RequireFilledGlobals(), RecordConfigOrigin())
 
 CONFIG_LOADER_CLASS = OmegaConfigLoader
 CONFIG_LOADER_ARGS = {
