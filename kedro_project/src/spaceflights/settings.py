@@ -2,10 +2,11 @@
 
 from kedro.config import OmegaConfigLoader
 
+from spaceflights.expected_errors import TidyExpectedErrors
 from spaceflights.hooks import RequireFilledGlobals
 from spaceflights.training.preflight.origin import RecordConfigOrigin
 
-HOOKS = (RequireFilledGlobals(), RecordConfigOrigin())
+HOOKS = (RequireFilledGlobals(), RecordConfigOrigin(), TidyExpectedErrors())
 
 CONFIG_LOADER_CLASS = OmegaConfigLoader
 CONFIG_LOADER_ARGS = {
