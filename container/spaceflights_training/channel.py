@@ -11,6 +11,7 @@ import pyarrow as pa
 
 from .environment import FEATURES_FILE, TARGET_FILE, TRAIN_CHANNEL
 from .errors import TrainingInputError, short_list, short_value
+from .hyperparameters import check_feature_names
 
 
 def read_channel(channel_dir: Path, features: Sequence[str]) -> tuple[pd.DataFrame, pd.Series]:
@@ -29,6 +30,7 @@ def validate_training_data(
     X: pd.DataFrame, y: pd.DataFrame | pd.Series, features: Sequence[str]
 ) -> tuple[pd.DataFrame, pd.Series]:
     """Check that features and target can train a regression; return them ready to fit."""
+    check_feature_names(features)
     duplicated = sorted({str(name) for name in X.columns[X.columns.duplicated()]})
     if duplicated:
         raise TrainingInputError(

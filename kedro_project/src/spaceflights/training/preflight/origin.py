@@ -29,29 +29,31 @@ class ConfigOrigin:
         """``training.estimator.max_run in conf/sagemaker/parameters_data_science.yml``, or the
         globals key and file a ``${globals:...}`` value comes from."""
         path = re.sub(r"\[\d+\]", "", dotted_key).split(".")
+        # Kedro replaces a top-level key of conf/base with the environment's, whole.
+        files = self._files(self.env, "parameters", path[0]) or self._files(
+            "base", "parameters", path[0]
+        )
         # The longest part of the key that a file holds: a missing or misspelt key is
         # reported in the file that holds its parent.
         for depth in range(len(path), 0, -1):
-            for folder in (self.env, "base"):
-                for file in sorted((self.conf_source / folder).glob("parameters*.yml")):
-                    found, value = _lookup(_load(file), path[:depth])
-                    if not found:
-                        continue
-                    reference = (
-                        _GLOBALS_REFERENCE.search(str(value)) if depth == len(path) else None
-                    )
-                    if reference:
-                        return f"{self.where_global(reference.group(1))} (used by {dotted_key})"
-                    return f"{dotted_key} in {self._show(file)}"
+            for file in files:
+                found, value = _lookup(_load(file), path[:depth])
+                if not found:
+                    continue
+                reference = _GLOBALS_REFERENCE.search(str(value)) if depth == len(path) else None
+                if reference:
+                    return f"{self.where_global(reference.group(1))} (used by {dotted_key})"
+                return f"{dotted_key} in {self._show(file)}"
         return f"{dotted_key} in conf/{self.env}/parameters_data_science.yml"
 
     def where_global(self, key: str) -> str:
         """``bucket in conf/sagemaker/globals.yml``: the globals file that sets ``key``."""
-        for folder in (self.env, "base"):
-            for file in sorted((self.conf_source / folder).glob("globals*.yml")):
-                if _lookup(_load(file), [key])[0]:
-                    return f"{key} in {self._show(file)}"
-        return f"{key} in conf/{self.env}/globals.yml"
+        files = self._files(self.env, "globals", key) or self._files("base", "globals", key)
+        return f"{key} in {self._show(files[0]) if files else f'conf/{self.env}/globals*.yml'}"
+
+    def _files(self, folder: str, kind: str, top_key: str) -> list[Path]:
+        found = sorted((self.conf_source / folder).glob(f"{kind}*.yml"))
+        return [file for file in found if _lookup(_load(file), [top_key])[0]]
 
     def _show(self, file: Path) -> str:
         return f"{self.conf_source.name}/{file.relative_to(self.conf_source).as_posix()}"
