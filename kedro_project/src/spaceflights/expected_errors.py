@@ -41,9 +41,10 @@ def log_file() -> Path | None:
     return None
 
 
-def report(error_type: type, error: BaseException, tb: TracebackType | None) -> None:
+def report(
+    error_type: type, error: BaseException, tb: TracebackType | None, log: Path | None
+) -> None:
     """Print an expected error as its sentence; keep the traceback in the log file."""
-    log = log_file()
     if log is not None:
         log.parent.mkdir(parents=True, exist_ok=True)
         with log.open("a", encoding="utf-8") as stream:
@@ -52,20 +53,31 @@ def report(error_type: type, error: BaseException, tb: TracebackType | None) -> 
     print(f"\nError: {error}{where}", file=sys.stderr)
 
 
+def install() -> None:
+    """Wrap the current excepthook, unless it is already wrapped."""
+    previous = sys.excepthook
+    if getattr(previous, "_tidies_expected_errors", False):
+        return
+    log = log_file()
+
+    def excepthook(error_type, error, tb):
+        if is_expected(error):
+            report(error_type, error, tb, log)
+        else:
+            previous(error_type, error, tb)
+
+    excepthook._tidies_expected_errors = True  # type: ignore[attr-defined]
+    sys.excepthook = excepthook
+
+
 class TidyExpectedErrors:
-    """Install the excepthook once Kedro has configured logging (which installs rich's)."""
+    """Install the excepthook once Kedro has configured logging (which installs rich's), and
+    again when a pipeline fails: a library imported during the run may have replaced it."""
 
     @hook_impl(tryfirst=True)
     def after_context_created(self, context: KedroContext) -> None:
-        previous = sys.excepthook
-        if getattr(previous, "_tidies_expected_errors", False):
-            return
+        install()
 
-        def excepthook(error_type, error, tb):
-            if is_expected(error):
-                report(error_type, error, tb)
-            else:
-                previous(error_type, error, tb)
-
-        excepthook._tidies_expected_errors = True  # type: ignore[attr-defined]
-        sys.excepthook = excepthook
+    @hook_impl
+    def on_pipeline_error(self, error: Exception) -> None:
+        install()
