@@ -8,7 +8,7 @@ BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 KEDRO_ENV ?=
 
-.PHONY: setup run test lint image clean
+.PHONY: setup run test lint image clean preflight
 
 setup: $(STAMP)
 
@@ -24,6 +24,10 @@ run: setup $(if $(filter docker,$(KEDRO_ENV)),image)
 	@cd kedro_project && $(BIN)/python -m spaceflights.raw_data data/01_raw
 	cd kedro_project && $(BIN)/kedro run $(if $(KEDRO_ENV),--env $(KEDRO_ENV))
 	@cd kedro_project && $(BIN)/python -m spaceflights.run_summary $(if $(KEDRO_ENV),--env $(KEDRO_ENV))
+
+# Every check the training step runs before it uploads the channel or starts a job.
+preflight: setup
+	cd kedro_project && $(BIN)/python -m spaceflights.preflight $(if $(KEDRO_ENV),--env $(KEDRO_ENV))
 
 test: setup
 	$(BIN)/pytest

@@ -7,7 +7,9 @@
 #   3. docker login, then build the repository's Dockerfile for linux/amd64, tagged with
 #      the git revision (plus -dirty-<UTC time> when the working tree has changes)
 #   4. push, and read back the pushed digest
-#   5. write kedro_project/conf/sagemaker/globals_image.yml: training_image_uri: REPO@sha256:...
+#   5. check the image as SageMaker will run it (linux/amd64, `train` on PATH, SAGEMAKER_PROGRAM,
+#      PYTHONUNBUFFERED) and write kedro_project/conf/sagemaker/globals_image.yml:
+#      training_image_uri: REPO@sha256:... and training_image_checked: {what was found}
 #   6. cd kedro_project && kedro run --env sagemaker [args after --]   (unless --no-run)
 #
 # Run with --help for the options and the environment variables it reads.
@@ -180,9 +182,70 @@ else
   fi
 fi
 [[ "$DIGEST" =~ ^sha256:[0-9a-f]{64}$ ]] || die "could not read the digest of $IMAGE after the push"
+if [[ -n "${REGISTRY_OVERRIDE:-}" ]] && ! awsr ecr describe-images --repository-name "$REPOSITORY" \
+  --image-ids imageDigest="$DIGEST" >/dev/null 2>&1; then
+  # The stand-in registry is not ECR: register the pushed manifest with ECR's API, as a push
+  # to ECR would, so that the pre-flight's DescribeImages finds the digest.
+  manifest="$(curl -fsS -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
+    "http://$REGISTRY_OVERRIDE/v2/${REPOSITORY_URI#*/}/manifests/$DIGEST")" \
+    || die "cannot read the manifest of $IMAGE back from $REGISTRY_OVERRIDE"
+  awsr ecr put-image --repository-name "$REPOSITORY" --image-tag "$TAG" \
+    --image-manifest "$manifest" --image-digest "$DIGEST" >/dev/null
+fi
 IMAGE_URI="$IMAGE_REPO@$DIGEST"
 
-# ---- 5. record it for the sagemaker environment ----------------------------------------
+# ---- 5. check the image and record it for the sagemaker environment -----------------------
+# What SageMaker needs of the image, checked here once, where Docker is; the pre-flight of
+# every later run trusts this record for the digest it names.
+step "Checking $IMAGE as SageMaker will run it"
+checked=1
+if ! docker image inspect "$IMAGE" >/dev/null 2>&1; then
+  # Reused from ECR, so not built here: pull it to check it.
+  if [[ -z "${REGISTRY_OVERRIDE:-}" ]]; then
+    awsr ecr get-login-password 2>/dev/null \
+      | docker login --username AWS --password-stdin "${REPOSITORY_URI%%/*}" >/dev/null 2>&1 || true
+  fi
+  docker pull "$IMAGE" >/dev/null 2>&1 || checked=0
+fi
+check_block=""
+if ((checked)); then
+  platform="$(docker image inspect -f '{{.Os}}/{{.Architecture}}' "$IMAGE")"
+  size_bytes="$(docker image inspect -f '{{.Size}}' "$IMAGE")"
+  image_env="$(docker image inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$IMAGE")"
+  program="$(sed -n 's/^SAGEMAKER_PROGRAM=//p' <<<"$image_env" | tail -n 1)"
+  unbuffered=false
+  if grep -qE '^PYTHONUNBUFFERED=.+' <<<"$image_env"; then unbuffered=true; fi
+  # `train` as SageMaker starts it: on PATH, executable, without a CRLF #! line; and the program.
+  # shellcheck disable=SC2016 # expanded inside the container
+  probe='t="$(command -v train)" || t=""; printf "%s\n" "$t"
+if [ -n "$t" ] && head -n 1 "$t" | grep -q "$(printf "\r")"; then echo crlf; else echo lf; fi
+if [ -n "$SAGEMAKER_PROGRAM" ] && [ -f "/opt/ml/code/$SAGEMAKER_PROGRAM" ]; then echo found; else echo missing; fi'
+  probed="$(docker run --rm --network none --entrypoint sh "$IMAGE" -c "$probe")" \
+    || die "cannot start $IMAGE with sh to check it"
+  train_path="$(sed -n 1p <<<"$probed")"
+  crlf=false
+  if [[ "$(sed -n 2p <<<"$probed")" == crlf ]]; then crlf=true; fi
+  program_found=false
+  if [[ "$(sed -n 3p <<<"$probed")" == found ]]; then program_found=true; fi
+  if [[ "$platform" != linux/amd64 || -z "$train_path" || "$crlf" == true || "$program_found" != true ]]; then
+    printf 'build_and_push: warning: SageMaker cannot run %s (%s, train: %s, SAGEMAKER_PROGRAM: %s); the pre-flight will refuse it\n' \
+      "$IMAGE" "$platform" "${train_path:-missing}" "${program:-unset}" >&2
+  fi
+  check_block="# What the script found in that image; the pre-flight trusts it for this digest.
+training_image_checked:
+  digest: $DIGEST
+  platform: $platform
+  train: \"$train_path\"
+  train_shebang_crlf: $crlf
+  sagemaker_program: \"$program\"
+  program_found: $program_found
+  unbuffered: $unbuffered
+  size_bytes: $size_bytes
+  ecr_repository: $REPOSITORY_URI"
+else
+  printf 'build_and_push: warning: cannot pull %s to check it; the pre-flight will ask for a check\n' "$IMAGE" >&2
+fi
+
 step "Recording $IMAGE_URI in ${IMAGE_RECORD#"$REPO_ROOT/"}"
 record="$(mktemp "$IMAGE_RECORD.XXXXXX")"
 chmod 644 "$record"
@@ -190,6 +253,7 @@ cat >"$record" <<EOF
 # Written by scripts/build_and_push.sh: the image pushed as $IMAGE.
 # Not committed (.gitignore); run the script again to replace it.
 training_image_uri: $IMAGE_URI
+$check_block
 EOF
 mv -f "$record" "$IMAGE_RECORD"
 if [[ -n "$URI_FILE" ]]; then

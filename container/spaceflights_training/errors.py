@@ -7,3 +7,21 @@ class TrainingInputError(ValueError):
     The message says what was wrong, where, and what to do. The entry point writes it
     to ``output/failure``, where SageMaker reads its ``FailureReason``.
     """
+
+
+# SageMaker keeps 1,024 characters of FailureReason, so sentences name a few items only.
+MAX_LISTED = 5
+MAX_ECHOED = 100
+
+
+def short_list(items: object, limit: int = MAX_LISTED) -> str:
+    """``'a', 'b', 'c' and 4 more``: the first few items, quoted, and how many were left out."""
+    items = list(items)
+    shown = ", ".join(repr(str(item)) for item in items[:limit])
+    return f"{shown} and {len(items) - limit} more" if len(items) > limit else shown
+
+
+def short_value(value: object, limit: int = MAX_ECHOED) -> str:
+    """``repr(value)``, cut to ``limit`` characters so a huge value cannot crowd out the reason."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

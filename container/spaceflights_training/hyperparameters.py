@@ -11,7 +11,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 
-from .errors import TrainingInputError
+from .errors import TrainingInputError, short_list, short_value
 
 _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no"}
@@ -35,6 +35,7 @@ def to_sagemaker(features: Sequence[str], options: Mapping[str, object]) -> dict
     Each value is JSON-encoded, as SageMaker's framework estimators do, so the toolkit
     can decode it back to its type; the generic Estimator would otherwise send ``str()``.
     """
+    check_feature_names(features)
     return {
         name: json.dumps(value)
         for name, value in {"features": ",".join(features), **options}.items()
@@ -62,19 +63,20 @@ def parse_args(argv: Sequence[str]) -> Hyperparameters:
         flag = args.pop(0)
         if not flag.startswith("--") or not args:
             raise TrainingInputError(
-                f"Hyperparameter arguments are malformed at {flag!r}: expected '--name value' "
-                "pairs; pass hyperparameters through the Estimator, not by hand."
+                f"Hyperparameter arguments are malformed at {short_value(flag)}: expected "
+                "'--name value' pairs; pass hyperparameters through the Estimator, not by hand."
             )
         if flag[2:] in values:
             raise TrainingInputError(
-                f"Hyperparameter {flag[2:]!r} is given twice; give each hyperparameter once."
+                f"Hyperparameter {short_value(flag[2:])} is given twice; give each hyperparameter "
+                "once."
             )
         values[flag[2:]] = args.pop(0)
 
     unknown = sorted(set(values) - set(KNOWN))
     if unknown:
         raise TrainingInputError(
-            f"Unknown hyperparameter {unknown[0]!r}: this entry point accepts "
+            f"Unknown hyperparameter {short_value(unknown[0])}: this entry point accepts "
             f"{', '.join(KNOWN)}; remove it from model_options.hyperparameters."
         )
     if "features" not in values:
@@ -82,15 +84,34 @@ def parse_args(argv: Sequence[str]) -> Hyperparameters:
             "Hyperparameter 'features' is missing: pass the comma-separated feature columns "
             "(model_options.features) as the 'features' hyperparameter."
         )
-    features = tuple(name.strip() for name in values.pop("features").split(","))
-    if not all(features):
-        raise TrainingInputError(
-            "Hyperparameter 'features' has an empty column name; list the feature columns "
-            "separated by single commas."
-        )
+    features = tuple(values.pop("features").split(","))
+    check_feature_names(features)
     return Hyperparameters(
         features=features, **{name: _parse_bool(name, raw) for name, raw in values.items()}
     )
+
+
+def check_feature_names(features: Sequence[str]) -> None:
+    """Refuse feature names that cannot travel as one comma-separated hyperparameter."""
+    if isinstance(features, str) or not features:
+        raise TrainingInputError(
+            f"model_options.features must be a non-empty list of column names, got "
+            f"{short_value(features)}; write it as a YAML list, one column per line."
+        )
+    problems = {
+        "contain a comma": [name for name in features if "," in str(name)],
+        "start or end with a space": [
+            name for name in features if str(name) != str(name).strip() and str(name).strip()
+        ],
+        "are empty": [name for name in features if not str(name).strip()],
+        "are listed twice": sorted({name for name in features if list(features).count(name) > 1}),
+    }
+    for problem, names in problems.items():
+        if names:
+            raise TrainingInputError(
+                f"Feature names {short_list(names)} {problem} (model_options.features); "
+                "list each column once, by its exact name, without commas or surrounding spaces."
+            )
 
 
 def _parse_bool(name: str, raw: str) -> bool:
@@ -100,6 +121,6 @@ def _parse_bool(name: str, raw: str) -> bool:
     if lowered in _FALSE:
         return False
     raise TrainingInputError(
-        f"Hyperparameter {name!r} must be true or false, got {raw!r}; "
+        f"Hyperparameter {name!r} must be true or false, got {short_value(raw)}; "
         f"fix model_options.hyperparameters.{name}."
     )

@@ -44,11 +44,6 @@ def test_an_unknown_class_is_named():
         jobs.instantiate({"class": "sagemaker.Nope"})
 
 
-def test_an_empty_image_uri_says_how_to_get_one():
-    with pytest.raises(jobs.TrainingJobError, match="run scripts/build_and_push.sh"):
-        jobs.make_estimator({"class": "x.Y", "image_uri": ""}, {})
-
-
 def test_failure_message_names_job_reason_and_cloudwatch_logs():
     message = jobs._failure_message(
         {

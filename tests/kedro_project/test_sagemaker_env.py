@@ -6,25 +6,19 @@ from pathlib import Path
 import boto3
 import pytest
 
+from spaceflights.training.channel_upload import content_hash
 from tests.local_aws import BUCKET, ROLE_ARN, play_sagemaker
+from tests.preflight_support import create_execution_role, push_image, write_image_record
 from tests.support import kedro
 
 pytestmark = pytest.mark.aws
 
-DIGEST = "sha256:" + "ab" * 32
-
 
 @pytest.fixture
 def image(aws_env) -> str:
-    """An image reference by digest in (moto's) ECR, as build_and_push.sh records it."""
-    ecr = boto3.client("ecr")
-    try:
-        repository = ecr.create_repository(repositoryName="spaceflights-training")["repository"]
-    except ecr.exceptions.RepositoryAlreadyExistsException:
-        [repository] = ecr.describe_repositories(repositoryNames=["spaceflights-training"])[
-            "repositories"
-        ]
-    return f"{repository['repositoryUri']}@{DIGEST}"
+    """An image by digest in (moto's) ECR, and the role it runs as, as a user has them."""
+    create_execution_role()
+    return push_image()
 
 
 def configure(project: Path, image: str) -> None:
@@ -34,7 +28,7 @@ def configure(project: Path, image: str) -> None:
     text = text.replace("bucket: REPLACE_ME", f"bucket: {BUCKET}")
     text = text.replace("arn:aws:iam::REPLACE_ME:role/REPLACE_ME", ROLE_ARN)
     globals_file.write_text(text)
-    (project / "conf/sagemaker/globals_image.yml").write_text(f"training_image_uri: {image}\n")
+    write_image_record(project, image)
 
 
 def test_sagemaker_env_end_to_end(
@@ -48,8 +42,9 @@ def test_sagemaker_env_end_to_end(
     assert submitted.returncode == 0, submitted.stdout + submitted.stderr
 
     keys = [o["Key"] for o in boto3.client("s3").list_objects_v2(Bucket=bucket)["Contents"]]
-    assert "spaceflights/channels/train/X_train.parquet" in keys
-    assert "spaceflights/channels/train/y_train.parquet" in keys
+    channel_hash = content_hash(project / "data/05_model_input/train")
+    assert f"spaceflights/channels/{channel_hash}/X_train.parquet" in keys
+    assert f"spaceflights/channels/{channel_hash}/y_train.parquet" in keys
 
     [request] = create_training_job_requests
     job = json.loads((project / "data/06_models/training_job.json").read_text())
@@ -61,7 +56,7 @@ def test_sagemaker_env_end_to_end(
     assert channel["ChannelName"] == "train"
     assert (
         channel["DataSource"]["S3DataSource"]["S3Uri"]
-        == f"s3://{bucket}/spaceflights/channels/train/"
+        == f"s3://{bucket}/spaceflights/channels/{channel_hash}/"
     )
     assert (
         request["OutputDataConfig"]["S3OutputPath"] == f"s3://{bucket}/spaceflights/training-jobs"

@@ -22,6 +22,7 @@ import pytest
 import yaml
 
 from tests.local_aws import BUCKET, ROLE_ARN
+from tests.preflight_support import create_execution_role
 from tests.support import REPO_ROOT, copy_project
 
 SCRIPT = Path("scripts/build_and_push.sh")
@@ -86,6 +87,7 @@ def fill_globals(project: Path) -> None:
     text = text.replace("bucket: REPLACE_ME", f"bucket: {BUCKET}")
     text = text.replace("arn:aws:iam::REPLACE_ME:role/REPLACE_ME", ROLE_ARN)
     globals_file.write_text(text)
+    create_execution_role()  # the pre-flight checks that the role exists and trusts SageMaker
 
 
 def recorded_image(repo: Path) -> str:

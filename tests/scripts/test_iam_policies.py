@@ -23,6 +23,15 @@ VALUES = {
 }
 
 
+# The pre-flight's VPC checks: EC2's Describe calls cannot be limited to a resource.
+PREFLIGHT_EC2_READS = [
+    "ec2:DescribeSubnets",
+    "ec2:DescribeSecurityGroups",
+    "ec2:DescribeRouteTables",
+    "ec2:DescribeVpcEndpoints",
+]
+
+
 def fill(path: Path) -> str:
     """The document with its placeholders replaced, as the README's sed commands do."""
     text = path.read_text()
@@ -56,7 +65,11 @@ def test_no_wildcard_actions_and_wildcard_resources_only_where_iam_requires_them
         assert not [a for a in actions if "*" in a], statement
         if statement.get("Resource") == "*":
             # These two have no resource-level permissions.
-            assert actions in (["ecr:GetAuthorizationToken"], ["cloudwatch:PutMetricData"])
+            assert actions in (
+                ["ecr:GetAuthorizationToken"],
+                ["cloudwatch:PutMetricData"],
+                PREFLIGHT_EC2_READS,
+            )
         if actions == ["cloudwatch:PutMetricData"]:
             assert statement["Condition"] == {
                 "StringEquals": {"cloudwatch:namespace": "/aws/sagemaker/TrainingJobs"}

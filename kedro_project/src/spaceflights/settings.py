@@ -2,9 +2,17 @@
 
 from kedro.config import OmegaConfigLoader
 
+from spaceflights.expected_errors import TidyExpectedErrors
 from spaceflights.hooks import OneRunPerProject, RequireFilledGlobals, StopCleanlyOnSignals
+from spaceflights.training.preflight.origin import RecordConfigOrigin
 
-HOOKS = (RequireFilledGlobals(), OneRunPerProject(), StopCleanlyOnSignals())
+HOOKS = (
+    RequireFilledGlobals(),
+    RecordConfigOrigin(),
+    TidyExpectedErrors(),
+    OneRunPerProject(),
+    StopCleanlyOnSignals(),
+)
 
 CONFIG_LOADER_CLASS = OmegaConfigLoader
 CONFIG_LOADER_ARGS = {

@@ -65,12 +65,7 @@ def _import_class(path: str) -> type:
 
 def make_estimator(estimator_spec: Mapping[str, Any], hyperparameters: Mapping[str, Any]) -> Any:
     """The estimator that ``training.estimator`` describes, with the model's hyperparameters."""
-    spec = dict(estimator_spec)
-    if "image_uri" in spec and not spec["image_uri"]:
-        raise TrainingJobError(
-            "training.estimator.image_uri is empty: run scripts/build_and_push.sh, which pushes "
-            "the image and records its digest in conf/sagemaker/globals_image.yml."
-        )
+    spec = dict(estimator_spec)  # checked by the pre-flight (training/preflight/)
     if spec.get("output_path"):
         spec["output_path"] = as_uri(spec["output_path"])
     return instantiate({**spec, "hyperparameters": dict(hyperparameters)})

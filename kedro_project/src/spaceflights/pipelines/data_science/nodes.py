@@ -8,8 +8,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from sklearn.model_selection import train_test_split
 
-from spaceflights.training import artifacts, jobs
-from spaceflights_training import channel, hyperparameters, model
+from spaceflights.training import artifacts, jobs, preflight
+from spaceflights.training.channel_upload import publish_channel
+from spaceflights_training import model
 
 logger = logging.getLogger(__name__)
 
@@ -18,8 +19,10 @@ def split_data(data: pd.DataFrame, model_options: dict[str, Any]) -> tuple:
     """Split the model input table into training and test features and prices.
 
     Returns X_train, X_test, y_train, y_test; the targets are one-column frames so that
-    they can be written as parquet.
+    they can be written as parquet. The model options are checked first, so a mistake in
+    them is one sentence naming the key rather than a pandas or scikit-learn error.
     """
+    preflight.check_model_options(model_options)
     X = data[model_options["features"]]
     y = data[["price"]]
     return train_test_split(
@@ -35,19 +38,17 @@ def train_model(
 ) -> dict[str, Any]:
     """Train in a training job on the channel that X_train and y_train were written to.
 
-    The hyperparameters and data are checked here with the trainer's own checks, so bad
-    input fails before a job is paid for. Returns what identifies the job and its ``model.tar.gz``.
+    The pre-flight runs first: the configuration, the hyperparameters and the data (with the
+    trainer's own checks) and, where configured, AWS. Only then is the channel uploaded
+    (``training.channel_upload``) and the job started. Returns what identifies the job and
+    its ``model.tar.gz``.
     """
-    stored = hyperparameters.to_sagemaker(
-        model_options["features"], model_options["hyperparameters"]
-    )
-    hyperparameters.parse_args(hyperparameters.to_args(stored))
-    channel.validate_training_data(X_train, y_train, model_options["features"])
-    estimator = jobs.make_estimator(training["estimator"], stored)
-    job_name = jobs.unique_job_name(training["job_name_prefix"])
-    description = jobs.run_training_job(estimator, {"train": training["channel"]}, job_name)
+    checked = preflight.check(training, model_options, X_train, y_train)
+    channel = publish_channel(training["channel"], training.get("channel_upload"))
+    estimator = jobs.make_estimator(training["estimator"], checked.hyperparameters)
+    description = jobs.run_training_job(estimator, {"train": channel}, checked.job_name)
     return {
-        "job_name": job_name,
+        "job_name": checked.job_name,
         "model_artifact": jobs.model_artifact(description),
         "training_image": training["estimator"].get("image_uri"),
     }

@@ -1,0 +1,127 @@
+"""The pre-flight: every check that can fail a training job, run before anything is paid for.
+
+``check`` runs them all, collects one sentence per problem, logs the warnings, and raises a
+single ``PreflightError`` listing every failure. It writes nothing and starts nothing; in
+an environment with ``training.preflight.aws: false`` it makes no AWS call.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pandas as pd
+
+from spaceflights_training import channel, hyperparameters
+from spaceflights_training.errors import TrainingInputError
+
+from ..jobs import unique_job_name
+from . import aws_identity, aws_network, aws_storage, image, limits
+from .aws_calls import AwsCalls
+from .estimator_args import NODE_ARGUMENTS, check_class_spec
+from .findings import Findings, PreflightError
+from .job_settings import check_settings
+from .origin import ConfigOrigin, current
+from .schema import ModelOptions, parse_model_options, parse_training
+
+__all__ = ["Checked", "PreflightError", "check", "check_model_options"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What the checks settled: the job's name and its hyperparameters as SageMaker stores them."""
+
+    job_name: str
+    hyperparameters: dict[str, str]
+
+
+def check_model_options(model_options: Any, origin: ConfigOrigin | None = None) -> ModelOptions:
+    """``model_options`` checked alone (``split_data`` needs it before any training config)."""
+    findings = Findings()
+    options = parse_model_options(model_options, origin or current(), findings)
+    findings.raise_if_failed()
+    return options
+
+
+def check(
+    training: Mapping[str, Any],
+    model_options: Mapping[str, Any],
+    X: pd.DataFrame | None = None,
+    y: pd.DataFrame | None = None,
+    origin: ConfigOrigin | None = None,
+    session: boto3.Session | None = None,
+) -> Checked:
+    """Run every check that applies; raise one PreflightError listing all failures."""
+    origin = origin or current()
+    findings = Findings()
+    options = parse_model_options(model_options, origin, findings)
+    config = parse_training(training, origin, findings)
+    stored = _hyperparameters(options, findings) if options else {}
+    if options and X is not None and y is not None:
+        _guard(findings, channel.validate_training_data, X, y, options.features)
+    job_name = ""
+    if config is not None:
+        check_class_spec(
+            training["estimator"], "training.estimator", origin, findings, NODE_ARGUMENTS
+        )
+        job_name = unique_job_name(config.job_name_prefix)
+        limits.check_job_name(job_name, "training.job_name_prefix", origin, findings)
+        limits.check_maps(stored, {"train": config.channel}, config.estimator, origin, findings)
+        check_settings(config, origin, findings)
+        if config.preflight.aws:
+            image.check_record(config, origin, findings)
+            _check_aws(
+                config, job_name, _folder_bytes(Path(config.channel)), origin, findings, session
+            )
+    for warning in findings.warnings:
+        logger.warning("Pre-flight: %s", warning)
+    findings.raise_if_failed()
+    logger.info("Pre-flight passed (%d warnings).", len(findings.warnings))
+    return Checked(job_name, stored)
+
+
+def _hyperparameters(options: ModelOptions, findings: Findings) -> dict[str, str]:
+    """The hyperparameters as SageMaker will store them, parsed back as the image will."""
+    stored = _guard(
+        findings, hyperparameters.to_sagemaker, options.features, options.hyperparameters
+    )
+    if stored is not None:
+        _guard(findings, hyperparameters.parse_args, hyperparameters.to_args(stored))
+    return stored or {}
+
+
+def _guard(findings: Findings, function, *args: Any) -> Any:
+    """Run one of the image's own checks; its sentence becomes a finding."""
+    try:
+        return function(*args)
+    except TrainingInputError as error:
+        findings.fail(str(error))
+        return None
+
+
+def _check_aws(config, job_name, channel_bytes, origin, findings, session) -> None:
+    aws = AwsCalls(findings, session)
+    if aws.region is None:
+        findings.fail(
+            "No AWS region is configured, so the job's region is unknown; set AWS_DEFAULT_REGION "
+            "or run 'aws configure set region REGION'."
+        )
+        return
+    aws_identity.check_role(config, aws, origin)
+    ecr = image.ecr_image(config, origin, findings)
+    image_bytes = aws_identity.check_image(ecr, aws, origin) if ecr else None
+    aws_storage.check_buckets(config, aws, origin)
+    aws_storage.check_kms_keys(config, aws, origin)
+    aws_network.check_vpc(config, aws, origin)
+    aws_identity.check_job_name(job_name, aws, origin)
+    aws_storage.check_volume(config, image_bytes, channel_bytes, origin, aws)
+
+
+def _folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else 0

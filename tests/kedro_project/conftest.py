@@ -1,0 +1,71 @@
+"""A correct sagemaker configuration in the local AWS, and the node run that must stop.
+
+``stopped`` runs the training node; it asserts that the pre-flight refused the run, that no
+CreateTrainingJob request reached the local AWS and that nothing was uploaded, and returns
+the error's text with whitespace folded, for the test to quote its sentence.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import boto3
+import pytest
+from kedro.config import OmegaConfigLoader
+
+from spaceflights.pipelines.data_science.nodes import train_model
+from spaceflights.settings import CONFIG_LOADER_ARGS
+from spaceflights.training.preflight import PreflightError, origin
+from tests.local_aws import BUCKET, ROLE_ARN
+from tests.preflight_support import create_execution_role, push_image, write_image_record
+from tests.support import PROJECT_DIR, make_training_frames
+
+
+@pytest.fixture
+def conf(tmp_path: Path, aws_env, bucket, monkeypatch) -> Path:
+    """conf/ filled in as a user and build_and_push.sh would, for a project in tmp_path."""
+    conf = tmp_path / "conf"
+    shutil.copytree(PROJECT_DIR / "conf", conf)
+    (conf / "sagemaker/globals_image.yml").unlink(missing_ok=True)
+    globals_file = conf / "sagemaker/globals.yml"
+    text = globals_file.read_text().replace("bucket: REPLACE_ME", f"bucket: {BUCKET}")
+    globals_file.write_text(text.replace("arn:aws:iam::REPLACE_ME:role/REPLACE_ME", ROLE_ARN))
+    create_execution_role()
+    write_image_record(conf.parent, push_image())
+    monkeypatch.setattr(origin, "_current", origin.ConfigOrigin(conf, "sagemaker"))
+    monkeypatch.chdir(tmp_path)
+    return conf
+
+
+def parameters(conf: Path) -> dict:
+    """The sagemaker environment's parameters, resolved as ``kedro run --env sagemaker`` does."""
+    loader = OmegaConfigLoader(str(conf), **{**CONFIG_LOADER_ARGS, "default_run_env": "sagemaker"})
+    return loader["parameters"]
+
+
+@pytest.fixture
+def run(conf: Path):
+    """The parameters, and a channel written where split_data writes it."""
+    params = parameters(conf)
+    channel = conf.parent / params["training"]["channel"]
+    channel.mkdir(parents=True)
+    X, y = make_training_frames(params["model_options"]["features"])
+    X.to_parquet(channel / "X_train.parquet")
+    y.to_parquet(channel / "y_train.parquet")
+    return {"params": params, "X": X, "y": y, "objects": bucket_keys()}
+
+
+def bucket_keys() -> list[str]:
+    listing = boto3.client("s3").list_objects_v2(Bucket=BUCKET)
+    return sorted(item["Key"] for item in listing.get("Contents", []))
+
+
+def stopped(run: dict, requests: list) -> str:
+    """Run the node; it must stop in the pre-flight, before any upload or job."""
+    params = run["params"]
+    with pytest.raises(PreflightError) as raised:
+        train_model(run["X"], run["y"], params["model_options"], params["training"])
+    assert requests == []
+    assert bucket_keys() == run["objects"]
+    return " ".join(str(raised.value).split())

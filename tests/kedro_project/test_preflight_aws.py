@@ -1,0 +1,179 @@
+"""Pre-flight checks against the local AWS: image in ECR, role, buckets, KMS, VPC, volume."""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+
+from tests.kedro_project.conftest import stopped
+from tests.preflight_support import create_execution_role, push_image
+
+pytestmark = pytest.mark.aws
+OTHER_REGION = "eu-west-1"
+
+
+def estimator(run: dict) -> dict:
+    return run["params"]["training"]["estimator"]
+
+
+def test_image_digest_not_in_ecr(run, create_training_job_requests):
+    image = estimator(run)["image_uri"]
+    missing = image.split("@")[0] + "@sha256:" + "ab" * 32
+    estimator(run)["image_uri"] = missing
+    run["params"]["training"]["preflight"]["image_record"]["digest"] = "sha256:" + "ab" * 32
+    assert (
+        "which is not in ECR (account 123456789012, us-east-1); the job would fail with "
+        "'Cannot find the requested image'" in stopped(run, create_training_job_requests)
+    )
+
+
+def test_image_in_another_region(run, create_training_job_requests):
+    image = push_image(region=OTHER_REGION)
+    estimator(run)["image_uri"] = image
+    run["params"]["training"]["preflight"]["image_record"]["digest"] = image.split("@")[1]
+    assert "is in ECR in eu-west-1, but the job runs in us-east-1" in stopped(
+        run, create_training_job_requests
+    )
+
+
+@pytest.mark.parametrize(
+    ("record", "problem"),
+    [
+        ({"platform": "linux/arm64"}, "it is built for linux/arm64, not linux/amd64"),
+        ({"train": ""}, "'train' is not an executable on its PATH"),
+        ({"train_shebang_crlf": True}, "has a Windows line ending in its #! line"),
+        ({"sagemaker_program": ""}, "SAGEMAKER_PROGRAM is not set"),
+    ],
+)
+def test_image_record(run, create_training_job_requests, record, problem):
+    run["params"]["training"]["preflight"]["image_record"].update(record)
+    assert problem in stopped(run, create_training_job_requests)
+
+
+def test_no_image_record(run, create_training_job_requests):
+    run["params"]["training"]["preflight"]["image_record"] = None
+    assert "is empty: nothing says the image was checked" in stopped(
+        run, create_training_job_requests
+    )
+
+
+def test_role_does_not_exist(run, create_training_job_requests):
+    estimator(run)["role"] = "arn:aws:iam::123456789012:role/nobody"
+    assert "names the role 'nobody', which does not exist in this account" in stopped(
+        run, create_training_job_requests
+    )
+
+
+def test_role_does_not_trust_sagemaker(run, create_training_job_requests):
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "sts:AssumeRole",
+                "Principal": {"Service": "ec2.amazonaws.com"},
+            }
+        ],
+    }
+    estimator(run)["role"] = create_execution_role("arn:aws:iam::123456789012:role/ec2-only", trust)
+    assert "does not let sagemaker.amazonaws.com assume it" in stopped(
+        run, create_training_job_requests
+    )
+
+
+def test_bucket_in_another_region(run, create_training_job_requests):
+    boto3.client("s3", region_name=OTHER_REGION).create_bucket(
+        Bucket="spaceflights-eu", CreateBucketConfiguration={"LocationConstraint": OTHER_REGION}
+    )
+    estimator(run)["output_path"] = "s3://spaceflights-eu/jobs"
+    assert "is in the bucket 'spaceflights-eu' in eu-west-1, but the job runs in us-east-1" in (
+        stopped(run, create_training_job_requests)
+    )
+
+
+def test_bucket_missing(run, create_training_job_requests):
+    run["params"]["training"]["channel_upload"] = "s3://no-such-bucket-here/channels"
+    assert "is in the bucket 'no-such-bucket-here', which does not exist" in stopped(
+        run, create_training_job_requests
+    )
+
+
+def test_kms_key_disabled(run, create_training_job_requests):
+    kms = boto3.client("kms")
+    key = kms.create_key()["KeyMetadata"]["KeyId"]
+    kms.disable_key(KeyId=key)
+    estimator(run)["output_kms_key"] = key
+    assert f"is {key}, a KMS key that is Disabled" in stopped(run, create_training_job_requests)
+
+
+def test_kms_key_in_another_region(run, create_training_job_requests):
+    arn = boto3.client("kms", region_name=OTHER_REGION).create_key()["KeyMetadata"]["Arn"]
+    estimator(run)["volume_kms_key"] = arn
+    assert "is a key in eu-west-1, but the job runs in us-east-1" in stopped(
+        run, create_training_job_requests
+    )
+
+
+def _vpc(with_endpoint: bool) -> tuple[str, str]:
+    ec2 = boto3.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.1.0/24")["Subnet"]["SubnetId"]
+    table = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    ec2.associate_route_table(RouteTableId=table, SubnetId=subnet)
+    group = ec2.create_security_group(GroupName=f"sg-{vpc}", Description="t", VpcId=vpc)
+    if with_endpoint:
+        ec2.create_vpc_endpoint(
+            VpcId=vpc,
+            ServiceName="com.amazonaws.us-east-1.s3",
+            RouteTableIds=[table],
+            VpcEndpointType="Gateway",
+        )
+    return subnet, group["GroupId"]
+
+
+def test_vpc_without_s3_gateway_endpoint(run, create_training_job_requests):
+    subnet, group = _vpc(with_endpoint=False)
+    estimator(run).update(subnets=[subnet], security_group_ids=[group])
+    assert f"has subnets whose route table has no S3 gateway endpoint ({subnet})" in stopped(
+        run, create_training_job_requests
+    )
+
+
+def test_vpc_with_s3_gateway_endpoint_passes(run):
+    from spaceflights.training.preflight import check
+
+    subnet, group = _vpc(with_endpoint=True)
+    estimator(run).update(subnets=[subnet], security_group_ids=[group])
+    params = run["params"]
+    check(params["training"], params["model_options"], run["X"], run["y"])
+
+
+def test_volume_too_small_for_image_and_channel(run, create_training_job_requests):
+    run["params"]["training"]["preflight"]["image_record"]["size_bytes"] = 40 * 1024**3
+    assert (
+        "volume_size in conf/sagemaker/parameters_data_science.yml is 30 GB, but the image "
+        "(40.0 GiB)" in stopped(run, create_training_job_requests)
+    )
+
+
+def test_job_name_already_taken(aws_env):
+    from spaceflights.training.preflight import aws_identity
+    from spaceflights.training.preflight.aws_calls import AwsCalls
+    from spaceflights.training.preflight.findings import Findings
+    from spaceflights.training.preflight.origin import ConfigOrigin
+
+    findings = Findings()
+    taken = "spaceflights-taken"
+    boto3.client("sagemaker").create_training_job(
+        TrainingJobName=taken,
+        AlgorithmSpecification={"TrainingImage": "x", "TrainingInputMode": "File"},
+        RoleArn=create_execution_role(),
+        OutputDataConfig={"S3OutputPath": "s3://spaceflights-test/x"},
+        ResourceConfig={"InstanceType": "ml.m5.large", "InstanceCount": 1, "VolumeSizeInGB": 1},
+        StoppingCondition={"MaxRuntimeInSeconds": 60},
+    )
+    aws_identity.check_job_name(taken, AwsCalls(findings), ConfigOrigin())
+    assert findings.failures == [
+        f"A training job named {taken} already exists; change training.job_name_prefix in "
+        "conf/local/parameters_data_science.yml or run again for a new time stamp."
+    ]
