@@ -19,12 +19,19 @@ from kedro.framework.context import KedroContext
 from kedro.framework.hooks import hook_impl
 
 from spaceflights.hooks import UnfilledConfigError
+from spaceflights.run_lock import ProjectBusyError
 from spaceflights.training.artifacts import ModelArtifactError
 from spaceflights.training.jobs import TrainingJobError
 from spaceflights.training.preflight import PreflightError
 from spaceflights_training.errors import TrainingInputError
 
-EXPECTED = (PreflightError, TrainingJobError, UnfilledConfigError, ModelArtifactError)
+EXPECTED = (
+    PreflightError,
+    TrainingJobError,
+    UnfilledConfigError,
+    ModelArtifactError,
+    ProjectBusyError,
+)
 # The image's own checks, raised in a node before any job (their sentence names the fix).
 EXPECTED_FROM_IMAGE = (TrainingInputError,)
 
