@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from spaceflights_training.environment import PROGRAM
 from spaceflights_training.hyperparameters import to_sagemaker
 from spaceflights_training.job_folder import HOST, write_job_folder
 from tests.support import (
@@ -81,7 +82,7 @@ def sagemaker_hyperparameters(features: list[str], model_options: dict) -> dict[
 def test_image_builds_with_the_entry_point_and_labels(image):
     config = json.loads(docker("image", "inspect", image).stdout)[0]["Config"]
     env = dict(item.split("=", 1) for item in config["Env"])
-    assert env["SAGEMAKER_PROGRAM"] == "train.py"
+    assert env["SAGEMAKER_PROGRAM"] == PROGRAM
     assert env["PYTHONUNBUFFERED"] == env["PYTHONDONTWRITEBYTECODE"] == "1"
     assert env["PATH"].startswith("/opt/venv/bin:")
     assert config["Entrypoint"][:2] == ["/usr/bin/tini", "--"]  # PID 1 passes signals on
@@ -201,12 +202,23 @@ def test_train_local_script_says_how_to_get_a_channel(tmp_path):
     assert "run make run first or pass --channel DIR" in result.stderr
 
 
-def test_train_local_default_hyperparameters_are_the_pipelines(features, model_options):
-    script = TRAIN_LOCAL.read_text()
-    default = json.loads(re.search(r"^HYPERPARAMETERS='(.*)'$", script, re.M).group(1))
-    # The script holds plain JSON values and encodes each one as SageMaker does.
-    encoded = {name: json.dumps(value) for name, value in default.items()}
-    assert encoded == to_sagemaker(features, model_options["hyperparameters"])
+@pytest.mark.parametrize("mode", ["sagemaker", "direct"])
+def test_docker_run_with_only_a_channel_and_a_model_folder_trains_the_default_model(
+    image, tmp_path, channel_dir, mode, features
+):
+    """How people try an image by hand: no job configuration, no hyperparameters."""
+    model_dir = tmp_path / "model"
+    model_dir.mkdir()
+    mounts = [
+        f"--volume={channel_dir}:/opt/ml/input/data/train",
+        f"--volume={model_dir}:/opt/ml/model",
+    ]
+    command = ["train"] if mode == "sagemaker" else ["python", "/opt/ml/code/train.py"]
+
+    result = docker("run", "--rm", "--network", "none", *mounts, image, *command)
+
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert json.loads((model_dir / "model.json").read_text())["features"] == features
 
 
 def run_python(image: str, code: str) -> str:
@@ -438,8 +450,9 @@ def test_a_start_without_a_job_folder_is_non_zero_with_one_sentence(image, tmp_p
     result = docker("run", "--rm", "--network", "none", f"--volume={output}:/opt/ml/output", image)
 
     assert result.returncode != 0
-    assert_one_sentence((output / "failure").read_text(), "No SageMaker job folder")
-    assert "No SageMaker job folder" in result.stderr
+    fragments = ["No SageMaker job folder and no training channel", "as SageMaker does"]
+    assert_one_sentence((output / "failure").read_text(), *fragments)
+    assert fragments[0] in result.stderr
 
 
 def test_a_memory_kill_is_named_in_the_failure_file(

@@ -41,7 +41,9 @@ def validate_training_data(
     if missing:
         raise TrainingInputError(
             f"{FEATURES_FILE} lacks the feature column {short_value(missing[0])} (it has "
-            f"{short_list(X.columns)}); add it or drop it from model_options.features."
+            f"{short_list(X.columns)}); add it to the channel or drop it from the 'features' "
+            "hyperparameter.",
+            hyperparameter="features",
         )
     X = X[list(features)]
     for name in X.columns:

@@ -19,6 +19,8 @@ DATA_DIR = Path("input/data")
 MODEL_DIR = Path("model")
 OUTPUT_DIR = Path("output")
 CODE_DIR = Path("code")
+# The entry point in CODE_DIR: the Dockerfile's SAGEMAKER_PROGRAM (a test keeps them in step).
+PROGRAM = "train.py"
 TRAIN_CHANNEL = "train"
 FEATURES_FILE = "X_train.parquet"
 TARGET_FILE = "y_train.parquet"

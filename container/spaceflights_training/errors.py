@@ -4,9 +4,15 @@
 class TrainingInputError(ValueError):
     """Bad channel data or hyperparameters.
 
-    The message says what was wrong, where, and what to do. The entry point writes it
-    to ``output/failure``, where SageMaker reads its ``FailureReason``.
+    The message says what was wrong, where, and what to do, in the image's own words
+    (channels, files, hyperparameters). The entry point writes it to ``output/failure``,
+    where SageMaker reads its ``FailureReason``. ``hyperparameter`` names the one at fault,
+    if any, so that a client can add which of its own settings sets it.
     """
+
+    def __init__(self, message: str, hyperparameter: str | None = None):
+        super().__init__(message)
+        self.hyperparameter = hyperparameter
 
 
 # SageMaker keeps 1,024 characters of FailureReason, so sentences name a few items only.

@@ -1,8 +1,13 @@
-"""Hyperparameters: from Kedro's model options to SageMaker, and from argv back.
+"""Hyperparameters: from the client to SageMaker, and from argv back.
 
 SageMaker stores each hyperparameter as a JSON-encoded string; the toolkit decodes it
 and hands it to the entry point as sorted ``--name value`` arguments (``True`` for a
 JSON ``true``). ``to_sagemaker`` and ``parse_args`` are the two ends of that trip.
+
+Every hyperparameter has a default, the spaceflights tutorial's, so a job with none
+(``docker run IMAGE train`` on a bare channel, a plain ``Estimator(image_uri=...)``)
+trains too. Sentences here speak of hyperparameters, the image's own words; the Kedro
+side adds which setting in ``conf/`` to change.
 """
 
 from __future__ import annotations
@@ -17,11 +22,24 @@ _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no"}
 
 
+# The spaceflights tutorial's model: kedro_project/conf/base keeps the same (a test checks).
+DEFAULT_FEATURES = (
+    "engines",
+    "passenger_capacity",
+    "crew",
+    "d_check_complete",
+    "moon_clearance_complete",
+    "iata_approved",
+    "company_rating",
+    "review_scores_rating",
+)
+
+
 @dataclass(frozen=True)
 class Hyperparameters:
     """What the entry point trains with: the feature columns and LinearRegression options."""
 
-    features: tuple[str, ...]
+    features: tuple[str, ...] = DEFAULT_FEATURES
     fit_intercept: bool = True
     positive: bool = False
 
@@ -77,26 +95,23 @@ def parse_args(argv: Sequence[str]) -> Hyperparameters:
     if unknown:
         raise TrainingInputError(
             f"Unknown hyperparameter {short_value(unknown[0])}: this entry point accepts "
-            f"{', '.join(KNOWN)}; remove it from model_options.hyperparameters."
+            f"{', '.join(KNOWN)}; remove it from the job's hyperparameters.",
+            hyperparameter=unknown[0],
         )
-    if "features" not in values:
-        raise TrainingInputError(
-            "Hyperparameter 'features' is missing: pass the comma-separated feature columns "
-            "(model_options.features) as the 'features' hyperparameter."
-        )
-    features = tuple(values.pop("features").split(","))
-    check_feature_names(features)
-    return Hyperparameters(
-        features=features, **{name: _parse_bool(name, raw) for name, raw in values.items()}
-    )
+    parsed = {
+        name: _parse_features(raw) if name == "features" else _parse_bool(name, raw)
+        for name, raw in values.items()
+    }
+    return Hyperparameters(**parsed)
 
 
 def check_feature_names(features: Sequence[str]) -> None:
     """Refuse feature names that cannot travel as one comma-separated hyperparameter."""
     if isinstance(features, str) or not features:
         raise TrainingInputError(
-            f"model_options.features must be a non-empty list of column names, got "
-            f"{short_value(features)}; write it as a YAML list, one column per line."
+            f"The features must be a non-empty list of column names, got "
+            f"{short_value(features)}; give one column name per item.",
+            hyperparameter="features",
         )
     problems = {
         "contain a comma": [name for name in features if "," in str(name)],
@@ -109,9 +124,16 @@ def check_feature_names(features: Sequence[str]) -> None:
     for problem, names in problems.items():
         if names:
             raise TrainingInputError(
-                f"Feature names {short_list(names)} {problem} (model_options.features); "
-                "list each column once, by its exact name, without commas or surrounding spaces."
+                f"Feature names {short_list(names)} {problem} (the 'features' hyperparameter); "
+                "list each column once, by its exact name, without commas or surrounding spaces.",
+                hyperparameter="features",
             )
+
+
+def _parse_features(raw: str) -> tuple[str, ...]:
+    features = tuple(raw.split(","))
+    check_feature_names(features)
+    return features
 
 
 def _parse_bool(name: str, raw: str) -> bool:
@@ -122,5 +144,6 @@ def _parse_bool(name: str, raw: str) -> bool:
         return False
     raise TrainingInputError(
         f"Hyperparameter {name!r} must be true or false, got {short_value(raw)}; "
-        f"fix model_options.hyperparameters.{name}."
+        "pass true or false.",
+        hyperparameter=name,
     )

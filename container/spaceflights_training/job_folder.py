@@ -18,7 +18,10 @@ INSTANCE_GROUP = "homogeneousCluster"
 
 
 def write_job_folder(
-    base_dir: Path, hyperparameters: Mapping[str, str], channels: Iterable[str]
+    base_dir: Path,
+    hyperparameters: Mapping[str, str],
+    channels: Iterable[str],
+    host: str = HOST,
 ) -> Path:
     """Create ``input/config/*.json``, ``input/data/``, ``model/`` and ``output/``.
 
@@ -37,12 +40,12 @@ def write_job_folder(
         for channel in channels
     }
     resource_config = {
-        "current_host": HOST,
+        "current_host": host,
         "current_instance_type": "local",
         "current_group_name": INSTANCE_GROUP,
-        "hosts": [HOST],
+        "hosts": [host],
         "instance_groups": [
-            {"instance_group_name": INSTANCE_GROUP, "instance_type": "local", "hosts": [HOST]}
+            {"instance_group_name": INSTANCE_GROUP, "instance_type": "local", "hosts": [host]}
         ],
         "network_interface_name": "eth0",
     }

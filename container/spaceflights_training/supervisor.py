@@ -5,7 +5,8 @@ us). The toolkit alone gets three endings wrong: it dies on SIGTERM before our e
 point can say why, it turns SIGINT into exit 0, and it reports success without a job
 folder or a model. So this wrapper
 
-- refuses to start without a job folder;
+- refuses to start without a channel, and lays out the rest of the job folder when only
+  the channel was mounted;
 - runs ``train`` in its own process group with SIGTERM and SIGINT ignored, so the
   toolkit outlives the entry point (which handles both itself) and reports its exit;
 - forwards a stop signal to that group, and kills the group if it is not gone within
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -27,8 +29,16 @@ from collections.abc import Sequence
 from types import FrameType
 
 from . import memory
-from .environment import CONFIG_DIR, TOOLKIT_COMMAND, TrainingEnvironment, job_root
+from .environment import (
+    CONFIG_DIR,
+    ML_ROOT,
+    TOOLKIT_COMMAND,
+    TRAIN_CHANNEL,
+    TrainingEnvironment,
+    job_root,
+)
 from .failure import read_failure, write_failure
+from .job_folder import write_job_folder
 from .stopping import STOP_SIGNALS, exit_code, stop_reason
 
 STOP_DEADLINE = 10.0
@@ -84,14 +94,20 @@ def supervise(argv: Sequence[str]) -> int:
     env = TrainingEnvironment.from_env()
     config_dir = job_root() / CONFIG_DIR
     if not config_dir.is_dir():
-        reason = write_failure(
-            env.output_dir,
-            f"No SageMaker job folder: {config_dir} does not exist; mount the job's input/, "
-            "model/ and output/ under /opt/ml as SageMaker does, or run "
-            "/opt/ml/code/train.py directly with SM_CHANNEL_TRAIN and SM_MODEL_DIR set.",
-        )
-        log(reason)
-        return NO_JOB_FOLDER
+        if not env.channel_dir.is_dir():
+            reason = write_failure(
+                env.output_dir,
+                f"No SageMaker job folder and no training channel: {config_dir} and "
+                f"{env.channel_dir} do not exist; mount the job's input/ (or at least its "
+                f"'{TRAIN_CHANNEL}' channel), model/ and output/ under {ML_ROOT}, as "
+                "SageMaker does.",
+            )
+            log(reason)
+            return NO_JOB_FOLDER
+        # Only a channel was mounted, as people test an image by hand: lay out the rest
+        # as SageMaker would, for one host, this one, so the toolkit does not wait for DNS.
+        log(f"No {config_dir}: writing a one-host job configuration with default hyperparameters")
+        write_job_folder(job_root(), {}, [TRAIN_CHANNEL], host=socket.gethostname())
 
     kills_before = memory.oom_kills()
     run = Supervised(argv)

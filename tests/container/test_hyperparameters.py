@@ -2,6 +2,7 @@ import pytest
 
 from spaceflights_training.errors import TrainingInputError
 from spaceflights_training.hyperparameters import (
+    DEFAULT_FEATURES,
     Hyperparameters,
     parse_args,
     to_args,
@@ -38,9 +39,26 @@ def test_dangling_flag_is_malformed():
         parse_args(["--features"])
 
 
-def test_features_are_required():
-    with pytest.raises(TrainingInputError, match=r"'features' is missing"):
-        parse_args(["--fit_intercept", "true"])
+def test_no_hyperparameters_train_the_tutorial_model():
+    assert parse_args([]) == Hyperparameters(
+        features=DEFAULT_FEATURES, fit_intercept=True, positive=False
+    )
+
+
+def test_the_image_defaults_are_conf_bases_model_options(model_options):
+    defaults = Hyperparameters()
+    assert tuple(model_options["features"]) == defaults.features
+    assert model_options["hyperparameters"] == {
+        "fit_intercept": defaults.fit_intercept,
+        "positive": defaults.positive,
+    }
+
+
+def test_a_sentence_names_the_hyperparameter_not_a_client_setting():
+    with pytest.raises(TrainingInputError) as raised:
+        parse_args(["--positive", "maybe"])
+    assert raised.value.hyperparameter == "positive"
+    assert "model_options" not in str(raised.value)
 
 
 def test_to_args_builds_what_the_toolkit_passes():

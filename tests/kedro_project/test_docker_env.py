@@ -129,3 +129,27 @@ def test_sigterm_on_a_docker_env_run_stops_its_container(project, image, feature
     )
     assert running.stdout.strip() == ""
     assert not (project / "data/06_models/training_job.json").exists()
+
+
+def test_a_bare_estimator_in_sdk_local_mode_trains_with_the_image_defaults(
+    image, channel_dir, tmp_path, features
+):
+    """Any client, not only our node: the SDK's own local mode, no hyperparameters at all."""
+    import boto3
+    from sagemaker.estimator import Estimator
+    from sagemaker.local import LocalSession
+
+    from spaceflights.training.artifacts import read_model_document
+
+    estimator = Estimator(
+        image_uri=image,
+        role="arn:aws:iam::000000000000:role/local-mode-unused",
+        instance_count=1,
+        instance_type="local",
+        output_path=(tmp_path / "jobs").as_uri(),
+        sagemaker_session=LocalSession(boto_session=boto3.Session(region_name="us-east-1")),
+    )
+
+    estimator.fit({"train": channel_dir.as_uri()}, logs=False)
+
+    assert read_model_document(estimator.model_data)["features"] == features

@@ -35,8 +35,10 @@ def test_infinite_target_values(run, create_training_job_requests):
 )
 def test_feature_names(run, create_training_job_requests, feature, problem):
     run["params"]["model_options"]["features"].append(feature)
-    assert f"Feature names {feature!r} {problem} (model_options.features)" in stopped(
-        run, create_training_job_requests
+    sentence = stopped(run, create_training_job_requests)
+    assert f"Feature names {feature!r} {problem} (the 'features' hyperparameter)" in sentence
+    assert "it is set by model_options.features in conf/base/parameters_data_science.yml" in (
+        sentence
     )
 
 

@@ -62,9 +62,9 @@ def check(
     findings = Findings()
     options = parse_model_options(model_options, origin, findings)
     config = parse_training(training, origin, findings)
-    stored = _hyperparameters(options, findings) if options else {}
+    stored = _hyperparameters(options, findings, origin) if options else {}
     if options and X is not None and y is not None:
-        _guard(findings, channel.validate_training_data, X, y, options.features)
+        _guard(findings, origin, channel.validate_training_data, X, y, options.features)
     job_name = ""
     if config is not None:
         check_class_spec(
@@ -86,23 +86,38 @@ def check(
     return Checked(job_name, stored)
 
 
-def _hyperparameters(options: ModelOptions, findings: Findings) -> dict[str, str]:
+def _hyperparameters(
+    options: ModelOptions, findings: Findings, origin: ConfigOrigin
+) -> dict[str, str]:
     """The hyperparameters as SageMaker will store them, parsed back as the image will."""
     stored = _guard(
-        findings, hyperparameters.to_sagemaker, options.features, options.hyperparameters
+        findings, origin, hyperparameters.to_sagemaker, options.features, options.hyperparameters
     )
     if stored is not None:
-        _guard(findings, hyperparameters.parse_args, hyperparameters.to_args(stored))
+        _guard(findings, origin, hyperparameters.parse_args, hyperparameters.to_args(stored))
     return stored or {}
 
 
-def _guard(findings: Findings, function, *args: Any) -> Any:
-    """Run one of the image's own checks; its sentence becomes a finding."""
+def _guard(findings: Findings, origin: ConfigOrigin, function, *args: Any) -> Any:
+    """Run one of the image's own checks; its sentence, plus the setting behind the
+    hyperparameter it names, becomes a finding."""
     try:
         return function(*args)
     except TrainingInputError as error:
-        findings.fail(str(error))
+        findings.fail(_with_setting(str(error), error.hyperparameter, origin))
         return None
+
+
+def _with_setting(sentence: str, hyperparameter: str | None, origin: ConfigOrigin) -> str:
+    """The image speaks of hyperparameters; add the model option in conf/ that sets it."""
+    if hyperparameter is None:
+        return sentence
+    key = (
+        "model_options.features"
+        if hyperparameter == "features"
+        else (f"model_options.hyperparameters.{hyperparameter}")
+    )
+    return f"{sentence.rstrip('.')}; it is set by {origin.where(key)}."
 
 
 def _check_aws(config, job_name, channel_bytes, origin, findings, session) -> None:
