@@ -25,6 +25,11 @@ TRAIN_CHANNEL = "train"
 FEATURES_FILE = "X_train.parquet"
 TARGET_FILE = "y_train.parquet"
 MODEL_FILE = "model.json"
+# What SageMaker packs model/ into and uploads to the job's output path.
+MODEL_ARCHIVE = "model.tar.gz"
+# Hosts are algo-1, algo-2, ...; a one-host job runs on algo-1.
+HOST_PREFIX = "algo-"
+HOST = f"{HOST_PREFIX}1"
 FAILURE_FILE = "failure"
 # The toolkit writes this one when the entry point exits 0.
 SUCCESS_FILE = "success"

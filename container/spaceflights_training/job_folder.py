@@ -11,9 +11,8 @@ import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from .environment import CONFIG_DIR, DATA_DIR, MODEL_DIR, OUTPUT_DIR
+from .environment import CONFIG_DIR, DATA_DIR, HOST, MODEL_DIR, OUTPUT_DIR
 
-HOST = "algo-1"
 INSTANCE_GROUP = "homogeneousCluster"
 
 

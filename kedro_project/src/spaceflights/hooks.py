@@ -35,53 +35,34 @@ class RequireFilledGlobals:
             )
 
 
-class OneRunPerProject:
-    """Refuse a second run in a project folder while one is running (see ``run_lock``)."""
+class GuardTheRun:
+    """While the pipeline runs: hold the project folder (``run_lock``) and stop cleanly on
+    SIGTERM and SIGINT (``training.interruption``); on the way out, in this order, wait for
+    children told to stop, put the signal handlers back and let the next run in."""
 
     def __init__(self) -> None:
         self._lock: RunLock | None = None
+        self._previous_handlers: dict[int, Any] | None = None
 
     @hook_impl
     def before_pipeline_run(self, run_params: dict[str, Any]) -> None:
         self._lock = RunLock(Path(run_params["project_path"]))
         self._lock.acquire(env=str(run_params.get("env") or "local"))
+        self._previous_handlers = interruption.install()
 
     @hook_impl
     def after_pipeline_run(self) -> None:
-        self._release()
+        self._end()
 
     @hook_impl
     def on_pipeline_error(self) -> None:
-        self._release()
+        self._end()
 
-    def _release(self) -> None:
+    def _end(self) -> None:
+        interruption.wait_for_stopped_children()
+        if self._previous_handlers is not None:
+            interruption.restore(self._previous_handlers)
+            self._previous_handlers = None
         if self._lock is not None:
             self._lock.release()
-
-
-class StopCleanlyOnSignals:
-    """SIGTERM and SIGINT end a run as Ctrl-C should: training stopped, nothing left behind.
-
-    See ``spaceflights.training.interruption``.
-    """
-
-    def __init__(self) -> None:
-        self._previous: dict[int, Any] | None = None
-
-    @hook_impl
-    def before_pipeline_run(self) -> None:
-        self._previous = interruption.install()
-
-    @hook_impl
-    def after_pipeline_run(self) -> None:
-        self._restore()
-
-    @hook_impl
-    def on_pipeline_error(self) -> None:
-        interruption.wait_for_stopped_children()
-        self._restore()
-
-    def _restore(self) -> None:
-        if self._previous is not None:
-            interruption.restore(self._previous)
-            self._previous = None
+            self._lock = None

@@ -3,15 +3,14 @@
 from kedro.config import OmegaConfigLoader
 
 from spaceflights.expected_errors import TidyExpectedErrors
-from spaceflights.hooks import OneRunPerProject, RequireFilledGlobals, StopCleanlyOnSignals
+from spaceflights.hooks import GuardTheRun, RequireFilledGlobals
 from spaceflights.training.preflight.origin import RecordConfigOrigin
 
 HOOKS = (
     RequireFilledGlobals(),
     RecordConfigOrigin(),
     TidyExpectedErrors(),
-    OneRunPerProject(),
-    StopCleanlyOnSignals(),
+    GuardTheRun(),
 )
 
 CONFIG_LOADER_CLASS = OmegaConfigLoader

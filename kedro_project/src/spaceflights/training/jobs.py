@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from spaceflights_training.environment import HOST_PREFIX
+
 from . import interruption
 from .uris import as_uri
 
@@ -186,7 +188,7 @@ def _failure_message(description: Mapping[str, Any]) -> str:
             "or train on less data"
         )
     if str(description.get("TrainingJobArn", "")).startswith("arn:"):
-        logs = f"CloudWatch log group {CLOUDWATCH_LOG_GROUP}, streams {name}/algo-*"
+        logs = f"CloudWatch log group {CLOUDWATCH_LOG_GROUP}, streams {name}/{HOST_PREFIX}*"
     else:
         logs = "the training log printed above"
     return f"Training job {name} ended {status}: {reason} (logs: {logs})."

@@ -23,9 +23,11 @@ from spaceflights_training.environment import (
     BASE_DIR_ENV,
     CODE_DIR,
     DATA_DIR,
+    MODEL_ARCHIVE,
     MODEL_DIR,
     MODEL_FILE,
     OUTPUT_DIR,
+    TOOLKIT_COMMAND,
 )
 from spaceflights_training.failure import read_failure
 from spaceflights_training.job_folder import write_job_folder
@@ -34,7 +36,6 @@ from spaceflights_training.supervisor import STOP_DEADLINE
 from .artifacts import pack_model_dir
 from .uris import local_path
 
-MODEL_ARCHIVE = "model.tar.gz"
 SUPERVISOR = "spaceflights_training.supervisor"
 # The supervisor kills a job that ignores a stop after STOP_DEADLINE; wait a little longer.
 STOP_GRACE = STOP_DEADLINE + 5
@@ -74,7 +75,7 @@ class LocalToolkitEstimator:
                 f"Entry point {self.entry_point} not found (from {Path.cwd()}); set "
                 "training.estimator.entry_point to container/train.py."
             )
-        train_command = shutil.which("train", path=str(Path(sys.executable).parent))
+        train_command = shutil.which(TOOLKIT_COMMAND, path=str(Path(sys.executable).parent))
         if train_command is None:
             raise FileNotFoundError(
                 "The sagemaker-training toolkit's 'train' command is not installed beside "

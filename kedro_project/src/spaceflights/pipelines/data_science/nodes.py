@@ -11,6 +11,7 @@ from sklearn.model_selection import train_test_split
 from spaceflights.training import artifacts, jobs, preflight
 from spaceflights.training.channel_upload import publish_channel
 from spaceflights_training import model
+from spaceflights_training.environment import TRAIN_CHANNEL
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ def train_model(
     checked = preflight.check(training, model_options, X_train, y_train)
     channel = publish_channel(training["channel"], training.get("channel_upload"))
     estimator = jobs.make_estimator(training["estimator"], checked.hyperparameters)
-    description = jobs.run_training_job(estimator, {"train": channel}, checked.job_name)
+    description = jobs.run_training_job(estimator, {TRAIN_CHANNEL: channel}, checked.job_name)
     return {
         "job_name": checked.job_name,
         "model_artifact": jobs.model_artifact(description),

@@ -17,6 +17,7 @@ import boto3
 import pandas as pd
 
 from spaceflights_training import channel, hyperparameters
+from spaceflights_training.environment import TRAIN_CHANNEL
 from spaceflights_training.errors import TrainingInputError
 
 from ..jobs import unique_job_name
@@ -72,7 +73,9 @@ def check(
         )
         job_name = unique_job_name(config.job_name_prefix)
         limits.check_job_name(job_name, "training.job_name_prefix", origin, findings)
-        limits.check_maps(stored, {"train": config.channel}, config.estimator, origin, findings)
+        limits.check_maps(
+            stored, {TRAIN_CHANNEL: config.channel}, config.estimator, origin, findings
+        )
         check_settings(config, origin, findings)
         if config.preflight.aws:
             image.check_record(config, origin, findings)
