@@ -1,124 +1,189 @@
-"""Reading and checking the training channel: ``X_train.parquet`` and ``y_train.parquet``."""
+"""Reading and checking the training channel: ``X_train.parquet`` and ``y_train.parquet``.
+
+Each may be one parquet file or a folder of parquet parts (as partitioned writers and
+Spark write them). Training streams the channel: only the feature columns are read, a
+batch at a time, so memory is bounded by a batch, not by the channel. The same checks,
+with the same sentences, apply to a channel on disk (``Channel``) and to frames in
+memory (``validate_training_data``, which the Kedro node runs before paying for a job).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.dataset as ds
 
-from .environment import FEATURES_FILE, TARGET_FILE, TRAIN_CHANNEL
-from .errors import TrainingInputError, short_list, short_value
+from . import channel_errors
+from .environment import FEATURES_FILE, TARGET_FILE
 from .hyperparameters import check_feature_names
 
+BATCH_ROWS = 65_536
 
-def read_channel(channel_dir: Path, features: Sequence[str]) -> tuple[pd.DataFrame, pd.Series]:
-    """Load and check the features and target from a channel folder."""
-    if not channel_dir.is_dir():
-        raise TrainingInputError(
-            f"Training channel '{TRAIN_CHANNEL}' is missing: no folder at {channel_dir}; "
-            f"give the job a '{TRAIN_CHANNEL}' channel holding {FEATURES_FILE} and {TARGET_FILE}."
+
+class Channel:
+    """A training channel on disk, checked when opened and read in aligned batches."""
+
+    def __init__(self, channel_dir: Path, features: Sequence[str]):
+        if not channel_dir.is_dir():
+            raise channel_errors.channel_missing(channel_dir)
+        check_feature_names(features)
+        self.features = list(features)
+        self._X = _open(channel_dir / FEATURES_FILE)
+        self._y = _open(channel_dir / TARGET_FILE)
+        names = self._X.schema.names
+        _check_columns(names, self.features)
+        for name in self.features:
+            if not _numeric(self._X.schema.field(name).type):
+                raise channel_errors.non_numeric_column(name, self._X.schema.field(name).type)
+        if len(self._y.schema.names) != 1:
+            raise channel_errors.not_one_target(self._y.schema.names)
+        self.target = self._y.schema.names[0]
+        if not _numeric(self._y.schema.field(self.target).type):
+            raise channel_errors.non_numeric_target(self.target)
+        self.rows = _count_rows(self._X, FEATURES_FILE)
+        target_rows = _count_rows(self._y, TARGET_FILE)
+        if self.rows != target_rows:
+            raise channel_errors.row_counts_differ(self.rows, target_rows)
+
+    def batches(self, batch_rows: int = BATCH_ROWS) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """``(X, y)`` float64 arrays of up to ``batch_rows`` rows, in order, features only."""
+        X_batches = self._X.to_batches(
+            columns=self.features, batch_size=batch_rows, use_threads=False
         )
-    X = _read_parquet(channel_dir / FEATURES_FILE)
-    y = _read_parquet(channel_dir / TARGET_FILE)
-    return validate_training_data(X, y, features)
+        y_batches = self._y.to_batches(batch_size=batch_rows, use_threads=False)
+        X_rows = (_as_float(b, self.features) for b in X_batches)
+        y_rows = (_as_float(b, [self.target])[:, 0] for b in y_batches)
+        yield from _aligned(X_rows, y_rows)
+
+    def checked_batches(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """``batches()``, counting missing and infinite values; raise after the last batch."""
+        counts = FiniteCounts(self.features, self.target)
+        for X, y in self.batches():
+            counts.add(X, y)
+            yield X, y
+        counts.raise_if_any()
+
+
+class FiniteCounts:
+    """Missing and infinite values per column over a stream, for one exact sentence."""
+
+    def __init__(self, features: Sequence[str], target: str):
+        self.features, self.target = list(features), target
+        self.missing = np.zeros(len(self.features), dtype=np.int64)
+        self.infinite = np.zeros(len(self.features), dtype=np.int64)
+        self.rows = 0
+        self.target_missing: list[int] = []  # count, first row
+        self.target_infinite: list[int] = []
+
+    def add(self, X: np.ndarray, y: np.ndarray) -> None:
+        self.missing += np.isnan(X).sum(axis=0)
+        self.infinite += np.isinf(X).sum(axis=0)
+        for found, tally in (
+            (np.isnan(y), self.target_missing),
+            (np.isinf(y), self.target_infinite),
+        ):
+            if found.any():
+                if not tally:
+                    tally[:] = [0, self.rows + int(found.argmax())]
+                tally[0] += int(found.sum())
+        self.rows += len(y)
+
+    def raise_if_any(self) -> None:
+        for name, missing, infinite in zip(self.features, self.missing, self.infinite, strict=True):
+            if missing:
+                raise channel_errors.missing_values(name, int(missing))
+            if infinite:
+                raise channel_errors.infinite_values(name, int(infinite))
+        if self.target_missing:
+            raise channel_errors.target_nan(self.target, *self.target_missing)
+        if self.target_infinite:
+            raise channel_errors.target_infinite(self.target, *self.target_infinite)
 
 
 def validate_training_data(
     X: pd.DataFrame, y: pd.DataFrame | pd.Series, features: Sequence[str]
 ) -> tuple[pd.DataFrame, pd.Series]:
-    """Check that features and target can train a regression; return them ready to fit."""
+    """The channel's checks on frames in memory; return them as float64, ready to fit."""
     check_feature_names(features)
-    duplicated = sorted({str(name) for name in X.columns[X.columns.duplicated()]})
-    if duplicated:
-        raise TrainingInputError(
-            f"{FEATURES_FILE} has the columns {short_list(duplicated)} more than once; "
-            "give each column a unique name in the data processing pipeline."
-        )
-    missing = [name for name in features if name not in X.columns]
-    if missing:
-        raise TrainingInputError(
-            f"{FEATURES_FILE} lacks the feature column {short_value(missing[0])} (it has "
-            f"{short_list(X.columns)}); add it to the channel or drop it from the 'features' "
-            "hyperparameter.",
-            hyperparameter="features",
-        )
+    _check_columns(list(X.columns), features)
     X = X[list(features)]
     for name in X.columns:
-        column = X[name]
-        if not (pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column)):
-            # The dtype, never a value: this sentence becomes the job's FailureReason.
-            raise TrainingInputError(
-                f"Column {short_value(name)} in {FEATURES_FILE} holds non-numeric values (dtype "
-                f"{column.dtype}); convert it to numbers in the data processing pipeline."
-            )
-        if column.isna().any():
-            raise TrainingInputError(
-                f"Column {short_value(name)} in {FEATURES_FILE} has {int(column.isna().sum())} "
-                "missing values; drop or fill them before training."
-            )
-        infinite = int(np.isinf(column.to_numpy(dtype="float64")).sum())
-        if infinite:
-            raise TrainingInputError(
-                f"Column {short_value(name)} in {FEATURES_FILE} has {infinite} infinite values; "
-                "drop them or replace them with finite numbers before training."
-            )
-
-    target = _single_column(y)
-    if not pd.api.types.is_numeric_dtype(target):
-        raise TrainingInputError(
-            f"The target {short_value(target.name)} in {TARGET_FILE} holds non-numeric values; "
-            "convert it to numbers before training."
-        )
-    if target.isna().any():
-        first = int(target.isna().to_numpy().argmax())
-        raise TrainingInputError(
-            f"The target {short_value(target.name)} in {TARGET_FILE} has "
-            f"{int(target.isna().sum())} NaN values (first at row {first}); drop or fill them "
-            "before training."
-        )
-    infinite = np.isinf(target.to_numpy(dtype="float64"))
-    if infinite.any():
-        raise TrainingInputError(
-            f"The target {short_value(target.name)} in {TARGET_FILE} has {int(infinite.sum())} "
-            f"infinite values (first at row {int(infinite.argmax())}); drop them before training."
-        )
-    if len(X) != len(target):
-        raise TrainingInputError(
-            f"{FEATURES_FILE} has {len(X)} rows but {TARGET_FILE} has {len(target)}; "
-            "write both from the same split."
-        )
-    return X.astype("float64"), target.astype("float64")
+        if not (pd.api.types.is_numeric_dtype(X[name]) or pd.api.types.is_bool_dtype(X[name])):
+            raise channel_errors.non_numeric_column(name, X[name].dtype)
+    if isinstance(y, pd.DataFrame):
+        if y.shape[1] != 1:
+            raise channel_errors.not_one_target(list(y.columns))
+        y = y.iloc[:, 0]
+    if not pd.api.types.is_numeric_dtype(y):
+        raise channel_errors.non_numeric_target(y.name)
+    if len(X) != len(y):
+        raise channel_errors.row_counts_differ(len(X), len(y))
+    X, y = X.astype("float64"), y.astype("float64")
+    counts = FiniteCounts(list(X.columns), str(y.name))
+    counts.add(X.to_numpy(), y.to_numpy())
+    counts.raise_if_any()
+    return X, y
 
 
-def _read_parquet(path: Path) -> pd.DataFrame:
-    if not path.is_file():
-        raise TrainingInputError(
-            f"Training channel '{TRAIN_CHANNEL}' has no {path.name} (looked in {path.parent}); "
-            f"write {FEATURES_FILE} and {TARGET_FILE} into the channel before starting the job."
-        )
+def _check_columns(names: Sequence[object], features: Sequence[str]) -> None:
+    duplicated = sorted({str(n) for n in names if list(names).count(n) > 1})
+    if duplicated:
+        raise channel_errors.duplicated_columns(duplicated)
+    missing = [name for name in features if name not in names]
+    if missing:
+        raise channel_errors.missing_feature(missing[0], names)
+
+
+def _open(path: Path) -> ds.Dataset:
+    if not path.exists():
+        raise channel_errors.file_missing(path)
+    parts = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
     try:
-        frame = pd.read_parquet(path)
+        dataset = ds.dataset([str(p) for p in parts], format="parquet")
+        dataset.count_rows()  # reads every part's footer: a cut-off file fails here
     except (pa.ArrowException, OSError, ValueError) as exc:
-        raise TrainingInputError(
-            f"{path.name} in channel '{TRAIN_CHANNEL}' is not a readable parquet file ({exc}); "
-            "rewrite it with pandas.DataFrame.to_parquet."
-        ) from exc
-    if frame.empty:
-        raise TrainingInputError(
-            f"{path.name} in channel '{TRAIN_CHANNEL}' has no rows; check the split that wrote it."
-        )
-    return frame
+        raise channel_errors.unreadable(path, exc) from exc
+    return dataset
 
 
-def _single_column(y: pd.DataFrame | pd.Series) -> pd.Series:
-    if isinstance(y, pd.Series):
-        return y
-    if y.shape[1] != 1:
-        raise TrainingInputError(
-            f"{TARGET_FILE} must hold exactly one column, the target; it has "
-            f"{short_list(y.columns)}."
-        )
-    return y.iloc[:, 0]
+def _count_rows(dataset: ds.Dataset, name: str) -> int:
+    rows = dataset.count_rows()
+    if rows == 0:
+        raise channel_errors.no_rows(name)
+    return rows
+
+
+def _numeric(arrow_type: pa.DataType) -> bool:
+    return (
+        pa.types.is_integer(arrow_type)
+        or pa.types.is_floating(arrow_type)
+        or (pa.types.is_boolean(arrow_type))
+    )
+
+
+def _as_float(batch: pa.RecordBatch, columns: Sequence[str]) -> np.ndarray:
+    # zero_copy_only=False: nulls become NaN, which FiniteCounts then reports.
+    return np.column_stack(
+        [batch.column(c).to_numpy(zero_copy_only=False).astype("float64") for c in columns]
+    )
+
+
+def _aligned(
+    X_rows: Iterator[np.ndarray], y_rows: Iterator[np.ndarray]
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Pair two streams of row blocks whose boundaries may differ (parts, row groups)."""
+    X_left, y_left = np.empty((0, 0)), np.empty(0)
+    while True:
+        if len(X_left) == 0:
+            X_left = next(X_rows, None)
+        if len(y_left) == 0:
+            y_left = next(y_rows, None)
+        if X_left is None or y_left is None:
+            return
+        take = min(len(X_left), len(y_left))
+        yield X_left[:take], y_left[:take]
+        X_left, y_left = X_left[take:], y_left[take:]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 import reprlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from numbers import Real
 from typing import Any
 
@@ -18,6 +18,7 @@ import pandas as pd
 from sklearn.linear_model import LinearRegression
 from sklearn.metrics import max_error, mean_absolute_error, r2_score
 
+from . import regression
 from .environment import MODEL_FILE
 from .hyperparameters import Hyperparameters
 
@@ -46,11 +47,11 @@ class ModelDocumentError(ValueError):
 
 
 def fit(X: pd.DataFrame, y: pd.Series, hyperparameters: Hyperparameters) -> LinearRegression:
-    """Fit the price regression on checked training data."""
-    model = LinearRegression(
-        fit_intercept=hyperparameters.fit_intercept, positive=hyperparameters.positive
-    )
-    return model.fit(X, y)
+    """Fit the price regression on checked frames in memory, with the trainer's own solver."""
+    moments = regression.Moments(X.shape[1])
+    moments.add(X.to_numpy(dtype="float64"), np.asarray(y, dtype="float64"))
+    fitted = regression.solve(moments, hyperparameters.fit_intercept, hyperparameters.positive)
+    return from_document(document(hyperparameters, fitted, list(map(str, X.columns))))
 
 
 def regression_metrics(y_true: pd.Series, y_pred: np.ndarray) -> dict[str, float]:
@@ -59,6 +60,25 @@ def regression_metrics(y_true: pd.Series, y_pred: np.ndarray) -> dict[str, float
         "r2": float(r2_score(y_true, y_pred)),
         "mae": float(mean_absolute_error(y_true, y_pred)),
         "max_error": float(max_error(y_true, y_pred)),
+    }
+
+
+def document(
+    hyperparameters: Hyperparameters,
+    fitted: regression.Fit,
+    features: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """The JSON document that ``model.json`` holds, for a fit of ``features`` (by default
+    the hyperparameters' own)."""
+    return {
+        "format": MODEL_FORMAT,
+        "features": list(features if features is not None else hyperparameters.features),
+        "coefficients": [float(c) for c in fitted.coefficients],
+        "intercept": float(fitted.intercept),
+        "hyperparameters": {
+            "fit_intercept": hyperparameters.fit_intercept,
+            "positive": hyperparameters.positive,
+        },
     }
 
 

@@ -9,7 +9,7 @@ import traceback
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from . import channel, hyperparameters, model
+from . import channel, hyperparameters, model, regression
 from .environment import MODEL_FILE, TrainingEnvironment
 from .errors import TrainingInputError
 from .failure import write_failure
@@ -31,15 +31,25 @@ def log(message: str) -> None:
 
 
 def train(env: TrainingEnvironment, argv: Sequence[str]) -> Path:
-    """Train on the channel in ``env`` with the ``argv`` hyperparameters; return the model file."""
+    """Train on the channel in ``env`` with the ``argv`` hyperparameters; return the model file.
+
+    Two streamed passes over the channel: the first sums what an exact fit needs, the
+    second measures the fit. Memory is bounded by a batch, not by the channel.
+    """
     params = hyperparameters.parse_args(argv)
     log(f"{TRAINING_STARTED} {env.channel_dir}")
-    X, y = channel.read_channel(env.channel_dir, params.features)
-    log(f"Fitting on {len(X)} rows and {len(params.features)} features")
-    fitted = model.fit(X, y, params)
-    for name, value in model.regression_metrics(y, fitted.predict(X)).items():
+    data = channel.Channel(env.channel_dir, params.features)
+    moments = regression.Moments(len(params.features))
+    for X, y in data.checked_batches():
+        moments.add(X, y)
+    log(f"Fitting on {moments.count} rows and {len(params.features)} features")
+    fitted = regression.solve(moments, params.fit_intercept, params.positive)
+    scores = regression.Scores(target_mean=float(moments.mean[-1]))
+    for X, y in data.batches():
+        scores.add(y, fitted.predict(X))
+    for name, value in scores.metrics().items():
         log(METRIC_LINE.format(name=name, value=value))
-    return _write_atomically(env.model_dir / MODEL_FILE, model.to_document(fitted, params))
+    return _write_atomically(env.model_dir / MODEL_FILE, model.document(params, fitted))
 
 
 def main(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> int:
