@@ -1,7 +1,9 @@
 import pandas as pd
 import pytest
+import yaml
 
 from spaceflights.raw_data import ensure_raw_data, generate
+from tests.support import PROJECT_DIR
 
 
 @pytest.fixture(scope="module")
@@ -67,3 +69,10 @@ def test_existing_files_are_kept_and_a_partial_set_is_refused(tmp_path, raw_data
     (tmp_path / "reviews.csv").unlink()
     with pytest.raises(SystemExit, match="lacks reviews.csv"):
         ensure_raw_data(tmp_path)
+
+
+def test_the_catalogs_excel_reader_gives_openpyxls_frame(raw_data):
+    entry = yaml.safe_load((PROJECT_DIR / "conf/base/catalog.yml").read_text())["shuttles"]
+    path = raw_data / "shuttles.xlsx"
+    fast = pd.read_excel(path, **entry["load_args"])
+    pd.testing.assert_frame_equal(fast, pd.read_excel(path, engine="openpyxl"))
