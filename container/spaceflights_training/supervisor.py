@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -42,6 +41,7 @@ from .job_folder import write_job_folder
 from .stopping import STOP_SIGNALS, exit_code, stop_reason
 
 STOP_DEADLINE = 10.0
+LOCAL_HOST = "localhost"
 NO_JOB_FOLDER = 1
 
 
@@ -105,9 +105,10 @@ def supervise(argv: Sequence[str]) -> int:
             log(reason)
             return NO_JOB_FOLDER
         # Only a channel was mounted, as people test an image by hand: lay out the rest
-        # as SageMaker would, for one host, this one, so the toolkit does not wait for DNS.
+        # as SageMaker would, for one host named localhost. The toolkit resolves every host
+        # before it starts, and only localhost is sure to resolve, network or none.
         log(f"No {config_dir}: writing a one-host job configuration with default hyperparameters")
-        write_job_folder(job_root(), {}, [TRAIN_CHANNEL], host=socket.gethostname())
+        write_job_folder(job_root(), {}, [TRAIN_CHANNEL], host=LOCAL_HOST)
 
     kills_before = memory.oom_kills()
     run = Supervised(argv)
