@@ -29,7 +29,7 @@ pytestmark = pytest.mark.aws
 # A container that runs until it is stopped: PID 1 ignores SIGTERM, so the local
 # SageMaker has to go through its whole stop path (SIGTERM, grace period, SIGKILL).
 # Training itself ends in seconds, too soon to be interrupted reliably.
-RUNS_UNTIL_STOPPED = ["python3", "-c", "import time; print('busy', flush=True); time.sleep(600)"]
+RUNS_UNTIL_STOPPED = ["python3", "-c", "import time; print('busy', flush=True); time.sleep(300)"]
 
 
 def configure(project: Path, image: str, **estimator: object) -> None:
@@ -116,22 +116,37 @@ def test_ctrl_c_stops_the_job_and_the_node_says_so(project, aws, pushed_image):
     run = subprocess.Popen(
         command, cwd=project, env=aws, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
+    job_name = None
     try:
         job_name = _wait_for_a_training_job(run)
         run.send_signal(signal.SIGINT)
         output, _ = run.communicate(timeout=300)
+        # The node must not return before the job has stopped: a job left running bills.
+        description = boto3.client("sagemaker").describe_training_job(TrainingJobName=job_name)
     finally:
         if run.poll() is None:
             run.kill()
+        if job_name:
+            _stop_if_running(job_name)
 
-    description = wait_for_job(job_name)
-    assert description["TrainingJobStatus"] == "Stopped"
+    assert description["TrainingJobStatus"] == "Stopped", output[-3000:]
     assert description["SecondaryStatus"] == "Stopped"
     assert run.returncode != 0
     said = " ".join(output.split())
     assert f"stopping training job {job_name}" in said
     assert f"Training job {job_name} ended Stopped" in said
     assert "busy" in log_messages(job_name)
+
+
+def _stop_if_running(job_name: str) -> None:
+    """Leave no container behind when the node failed to stop its job."""
+    sagemaker = boto3.client("sagemaker")
+    if (
+        sagemaker.describe_training_job(TrainingJobName=job_name)["TrainingJobStatus"]
+        == "InProgress"
+    ):
+        sagemaker.stop_training_job(TrainingJobName=job_name)
+        wait_for_job(job_name)
 
 
 def _wait_for_a_training_job(run: subprocess.Popen) -> str:
