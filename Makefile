@@ -9,11 +9,12 @@ STAMP := $(VENV)/.installed-stamp
 KEDRO_ENV ?=
 IMAGE ?= spaceflights-training:latest
 
-.PHONY: setup run test lint image clean
+.PHONY: setup run test lint image rehearse clean
 
 setup: $(STAMP)
 
-$(STAMP): requirements.in requirements.lock container/pyproject.toml kedro_project/pyproject.toml
+$(STAMP): requirements.in requirements.lock container/pyproject.toml kedro_project/pyproject.toml \
+		scripts/local_sagemaker/pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
 	@echo "==> Creating $(VENV) and installing pinned dependencies (a few minutes the first time)"
 	$(PYTHON) -m venv $(VENV)
@@ -34,10 +35,15 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/shellcheck $(shell git ls-files "*.sh") .ci/run
 	$(if $(wildcard Dockerfile),$(BIN)/hadolint Dockerfile)
+	PARLIAMENT=$(BIN)/parliament bash scripts/iam/lint.sh
 
 # The training image that `kedro run --env docker` runs (rebuilt from cache in seconds).
 image:
 	docker build --network host --platform linux/amd64 -t $(IMAGE) .
+
+# The whole AWS route offline (needs Docker and a registry on 127.0.0.1:5000): README.md.
+rehearse: setup
+	bash scripts/rehearse.sh
 
 clean:
 	rm -rf $(VENV)
