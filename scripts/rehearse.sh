@@ -90,13 +90,12 @@ PREFIX="$("$BIN/python" -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv
 step "Creating bucket $BUCKET, role $ROLE_NAME and a submitter with scripts/iam's policies"
 "$BIN/python" -m local_sagemaker.account --endpoint "$ENDPOINT" --iam-dir "$COPY/scripts/iam" \
   --region "$REGION" --bucket "$BUCKET" --prefix "$PREFIX" --repository "$REPOSITORY" \
-  --role-name "$ROLE_NAME" --env-file "$WORK/submitter.env"
+  --role-name "$ROLE_NAME" --env-file "$WORK/submitter.env" --enforce-iam
 # shellcheck disable=SC1091 # written just above
 source "$WORK/submitter.env"
 sed -i.orig -E -e "s|^bucket:[^#]*|bucket: $BUCKET   |" -e "s|^role_arn:[^#]*|role_arn: $ROLE_ARN   |" \
   "$PROJECT_GLOBALS"
 rm -f "$PROJECT_GLOBALS.orig"
-curl -fsS -X POST --data 0 "$ENDPOINT/moto-api/reset-auth" >/dev/null
 step "IAM checks are on: every call below is checked against scripts/iam's policies"
 
 # ---- 5. build, push, record, run, as the submitter -------------------------------------

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import boto3
+import requests
 
 ACCOUNT_ID = "123456789012"  # moto's default account
 TRUST = "sagemaker-execution-role-trust.json"
@@ -73,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--role-name", required=True)
     parser.add_argument("--submitter", default="rehearsal-submitter")
     parser.add_argument("--env-file", type=Path, required=True, help="KEY=value lines to write")
+    parser.add_argument(
+        "--enforce-iam", action="store_true", help="then turn moto's IAM checks on for every call"
+    )
     args = parser.parse_args(argv)
     values = {
         "ACCOUNT_ID": ACCOUNT_ID,
@@ -84,7 +88,17 @@ def main(argv: list[str] | None = None) -> int:
     }
     created = provision(args.endpoint, args.iam_dir, values, args.submitter)
     args.env_file.write_text("".join(f"{k}={shlex.quote(v)}\n" for k, v in created.items()))
+    if args.enforce_iam:
+        enforce_iam(args.endpoint)
     return 0
+
+
+def enforce_iam(endpoint: str, enabled: bool = True) -> None:
+    """Turn moto's IAM checks on (every call needs a known key and a policy) or off."""
+    response = requests.post(
+        f"{endpoint}/moto-api/reset-auth", data="0" if enabled else "inf", timeout=10
+    )
+    response.raise_for_status()
 
 
 if __name__ == "__main__":

@@ -4,15 +4,20 @@ moto checks every call against the caller's policies once enforcement is on, but
 S3, IAM and STS it checks the action against resource ``*`` only, so a policy scoped to
 ``training-job/spaceflights*`` or to one repository would be refused everything. This
 module names the resource of SageMaker, ECR and CloudWatch Logs calls as AWS does, and
-checks ``iam:PassRole`` on CreateTrainingJob, which moto does not check at all.
+checks ``iam:PassRole`` on CreateTrainingJob, which moto does not check at all. moto
+also answers a refused call in XML, which clients of these JSON APIs read as a bare
+"403"; here the refusal comes back as AccessDeniedException with moto's sentence.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from moto import settings as moto_settings
 from moto.core.authorization import ActionAuthenticatorMixin
+from moto.core.exceptions import JsonRESTError
+from moto.core.exceptions import _RESTError as RESTError  # the base of its auth errors
 from moto.ecr.responses import ECRResponse
 from moto.iam.access_control import IAMRequest
 from moto.logs.responses import LogsResponse
@@ -36,8 +41,11 @@ def sagemaker_resource(response: Any) -> str:
 
 
 def ecr_resource(response: Any) -> str:
-    name = response._get_param("repositoryName")
-    return f"{_prefix(response, 'ecr')}:repository/{name}" if name else "*"
+    names = response._get_param("repositoryNames") or [response._get_param("repositoryName")]
+    # A call about several repositories (or none named) is checked against resource *.
+    if len(names) != 1 or not names[0]:
+        return "*"
+    return f"{_prefix(response, 'ecr')}:repository/{names[0]}"
 
 
 def logs_resource(response: Any) -> str:
@@ -65,7 +73,29 @@ def check_pass_role(response: Any, role_arn: str) -> None:
     )
     # moto names the action after the signing service (sagemaker:); PassRole is IAM's.
     request._action = "iam:PassRole"
-    request.check_action_permitted(role_arn)
+    try:
+        request.check_action_permitted(role_arn)
+    except RESTError as refused:
+        raise _as_json(refused) from refused
+
+
+def _as_json(refused: RESTError) -> JsonRESTError:
+    error_type = "AccessDeniedException" if refused.code == 403 else refused.error_type
+    error = JsonRESTError(error_type, refused.message)
+    error.code = refused.code
+    return error
+
+
+def _json_refusals(check: Callable[..., None]) -> Callable[..., None]:
+    def checked(self: Any, resource: str = "*") -> None:
+        try:
+            check(self, resource)
+        except JsonRESTError:
+            raise
+        except RESTError as refused:
+            raise _as_json(refused) from refused
+
+    return checked
 
 
 def install() -> None:
@@ -73,3 +103,9 @@ def install() -> None:
     SageMakerResponse._determine_resource = sagemaker_resource
     ECRResponse._determine_resource = ecr_resource
     LogsResponse._determine_resource = logs_resource
+    for response in (SageMakerResponse, ECRResponse, LogsResponse):
+        if not hasattr(response, "_plain_authorization"):
+            response._plain_authorization = response._authenticate_and_authorize_normal_action
+            response._authenticate_and_authorize_normal_action = _json_refusals(
+                response._plain_authorization
+            )

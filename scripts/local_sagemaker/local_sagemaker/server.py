@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import requests
 from moto.server import ThreadedMotoServer
 
-from . import api
+from . import account, api
 from .settings import Settings
 
 
@@ -21,8 +20,7 @@ class LocalSageMaker:
 
     def enforce_iam(self, enabled: bool = True) -> None:
         """Turn moto's IAM checks on (every call needs a known key and a policy) or off."""
-        count = "0" if enabled else "inf"
-        requests.post(f"{self.endpoint}/moto-api/reset-auth", data=count, timeout=10)
+        account.enforce_iam(self.endpoint, enabled)
 
     def stop(self) -> None:
         """Stop every running job (SIGTERM, grace period), then the server."""
