@@ -111,7 +111,8 @@ env -u AWS_PROFILE -u AWS_SESSION_TOKEN AWS_ENDPOINT_URL="$ENDPOINT" AWS_REGION=
 (cd "$COPY/kedro_project" && "$BIN/python" -m spaceflights.run_summary --env sagemaker)
 cat <<'EOF'
 
-Rehearsal passed. What it cannot prove (a real account will check these):
+Rehearsal passed (the throwaway copy above is removed now; KEEP_REHEARSAL=1 keeps it).
+What it cannot prove (a real account will check these):
   - IAM resource scoping outside S3 beyond what the local AWS checks: conditions such as
     iam:PassedToService and s3:prefix are not evaluated, and ECR pushes go to the local
     registry, not through ECR's permission checks;
