@@ -73,6 +73,7 @@ from tests.local_aws import (  # noqa: E402,F401 - fixtures for the tests that u
     bucket,
     create_training_job_requests,
     execution_role,
+    iam_account,
     local_sagemaker,
     moto_endpoint,
     pushed_image,

@@ -12,10 +12,12 @@ import json
 import os
 import subprocess
 import time
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 
 import boto3
 import pytest
+from local_sagemaker.account import provision
 from local_sagemaker.server import LocalSageMaker, start
 from local_sagemaker.settings import Settings
 from moto.sagemaker.responses import SageMakerResponse
@@ -121,6 +123,37 @@ def execution_role(aws_env) -> str:
         PolicyDocument=fill_iam("sagemaker-execution-role-policy.json"),
     )
     return ROLE_ARN
+
+
+@pytest.fixture
+def iam_account(local_sagemaker, aws_env, tmp_path) -> Iterator[Callable[..., dict[str, str]]]:
+    """``iam_account(without=[sid, ...], **values)``: a throwaway bucket, execution role and
+    submitter with scripts/iam's documents (less the statements named), then IAM checks on
+    (off again after the test). Returns the values, the role ARN and the submitter's keys."""
+    suffix = uuid.uuid4().hex[:8]
+
+    def provision_without(without: tuple[str, ...] = (), **values: str) -> dict[str, str]:
+        filled = {
+            **IAM_VALUES,
+            "BUCKET": f"spaceflights-iam-{suffix}",
+            "ROLE_NAME": f"spaceflights-iam-{suffix}",
+            **values,
+        }
+        documents = tmp_path / "iam"
+        documents.mkdir()
+        for path in sorted(IAM_DIR.glob("*.json")):
+            document = json.loads(path.read_text())
+            document["Statement"] = [
+                s for s in document["Statement"] if s.get("Sid") not in without
+            ]
+            (documents / path.name).write_text(json.dumps(document))
+        submitter = f"submitter-{suffix}"
+        created = provision(local_sagemaker.endpoint, documents, filled, submitter)
+        local_sagemaker.enforce_iam()
+        return {**filled, **created, "SUBMITTER": submitter}
+
+    yield provision_without
+    local_sagemaker.enforce_iam(False)
 
 
 @pytest.fixture(scope="session")

@@ -6,14 +6,11 @@ import fnmatch
 import json
 import re
 import time
-import uuid
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from local_sagemaker.account import provision
 
 from spaceflights.training.jobs import unique_job_name
 from tests.local_aws import ACCOUNT, BUCKET, REGION
@@ -187,34 +184,6 @@ def as_s3_arn(uri: str) -> str:
 # ---- with moto's IAM checks on, a missing statement shows up at once --------------------
 
 
-@pytest.fixture
-def account(local_sagemaker, aws_env, tmp_path) -> Iterator[Callable[..., dict[str, str]]]:
-    """Provision a throwaway bucket, role and submitter from scripts/iam, less the
-    statements named, then turn IAM checks on (off again afterwards)."""
-    suffix = uuid.uuid4().hex[:8]
-    values = {
-        **VALUES,
-        "BUCKET": f"spaceflights-iam-{suffix}",
-        "ROLE_NAME": f"spaceflights-iam-{suffix}",
-    }
-
-    def provision_without(*statement_ids: str) -> dict[str, str]:
-        documents = tmp_path / "iam"
-        documents.mkdir()
-        for path in DOCUMENTS:
-            document = json.loads(path.read_text())
-            document["Statement"] = [
-                s for s in document["Statement"] if s.get("Sid") not in statement_ids
-            ]
-            (documents / path.name).write_text(json.dumps(document))
-        created = provision(local_sagemaker.endpoint, documents, values, f"submitter-{suffix}")
-        local_sagemaker.enforce_iam()
-        return {**values, **created}
-
-    yield provision_without
-    local_sagemaker.enforce_iam(False)
-
-
 def as_submitter(created: dict[str, str], service: str):
     return boto3.client(
         service,
@@ -245,8 +214,10 @@ def job_request(created: dict[str, str], name: str, image: str) -> dict:
 
 
 @pytest.mark.aws
-def test_a_submitter_without_the_training_job_statement_is_refused_naming_the_action(account):
-    created = account("RunTheProjectsTrainingJobs")
+def test_a_submitter_without_the_training_job_statement_is_refused_naming_the_action(
+    iam_account,
+):
+    created = iam_account(without=["RunTheProjectsTrainingJobs"])
     sagemaker = as_submitter(created, "sagemaker")
     image = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/spaceflights-training@sha256:" + "0" * 64
 
@@ -255,14 +226,14 @@ def test_a_submitter_without_the_training_job_statement_is_refused_naming_the_ac
 
     assert refused.value.response["Error"]["Code"] == "AccessDeniedException"
     assert refused.value.response["Error"]["Message"] == (
-        f"User: arn:aws:iam::{ACCOUNT}:user/submitter-{created['ROLE_NAME'][-8:]} "
+        f"User: arn:aws:iam::{ACCOUNT}:user/{created['SUBMITTER']} "
         "is not authorized to perform: sagemaker:CreateTrainingJob"
     )
 
 
 @pytest.mark.aws
-def test_a_submitter_that_may_not_pass_the_role_is_refused(account):
-    created = account("HandTheExecutionRoleToSageMakerOnly")
+def test_a_submitter_that_may_not_pass_the_role_is_refused(iam_account):
+    created = iam_account(without=["HandTheExecutionRoleToSageMakerOnly"])
     sagemaker = as_submitter(created, "sagemaker")
     image = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/spaceflights-training@sha256:" + "0" * 64
 
@@ -278,10 +249,10 @@ def test_a_submitter_that_may_not_pass_the_role_is_refused(account):
 @pytest.mark.aws
 @pytest.mark.docker
 def test_a_role_that_may_not_read_the_channel_fails_the_job_naming_the_action(
-    account, pushed_image, features
+    iam_account, pushed_image, features
 ):
     X, y = make_training_frames(features)
-    created = account("ReadTheTrainingChannel")
+    created = iam_account(without=["ReadTheTrainingChannel"])
     s3 = as_submitter(created, "s3")  # the submitter uploads the channel, as the node does
     for name, frame in (("X_train.parquet", X), ("y_train.parquet", y)):
         key = f"{created['PREFIX']}/channels/train/{name}"
