@@ -112,11 +112,11 @@ env -u AWS_PROFILE -u AWS_SESSION_TOKEN AWS_ENDPOINT_URL="$ENDPOINT" AWS_REGION=
 cat <<'EOF'
 
 Rehearsal passed (the throwaway copy above is removed now; KEEP_REHEARSAL=1 keeps it).
-What it cannot prove (a real account will check these):
-  - IAM resource scoping outside S3 beyond what the local AWS checks: conditions such as
-    iam:PassedToService and s3:prefix are not evaluated, and ECR pushes go to the local
-    registry, not through ECR's permission checks;
-  - service quotas (instance types, concurrent jobs), and the region offering the instance type;
-  - VPC routes, subnets, security groups and KMS keys;
-  - ECR pulls made by SageMaker itself (the execution role's ecr:* grants and the repository policy).
+What it cannot prove (a real account checks these on the first run):
+  - IAM beyond actions and resources: policy conditions (s3:prefix, iam:PassedToService,
+    cloudwatch:namespace), permissions boundaries and resource policies;
+  - ECR: pushes and pulls go to the local registry, so neither the submitter's push grants,
+    the execution role's ecr:* grants, nor SageMaker's own pull are exercised;
+  - service quotas, and the instance type being offered in the region;
+  - VPC routes, subnets and security groups, and KMS keys.
 EOF
