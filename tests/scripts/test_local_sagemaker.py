@@ -7,7 +7,11 @@ in the real image through SageMaker's ContainerEntrypoint, so nothing here is st
 from __future__ import annotations
 
 import io
+import signal
+import subprocess
+import sys
 import tarfile
+import time
 
 import boto3
 import pytest
@@ -157,3 +161,75 @@ def test_the_container_gets_the_platform_contract_and_checkpoints_sync(
     archive = s3.get_object(Bucket=bucket, Key=model_key)["Body"].read()
     with tarfile.open(fileobj=io.BytesIO(archive), mode="r:gz") as tar:
         assert tar.getnames() == ["model.json"]
+
+
+# Exits on SIGTERM after saying so, as an image that saves its state on a stop would.
+ON_SIGTERM = """
+import signal, sys, time
+def stopped(*_):
+    print("got SIGTERM", flush=True)
+    sys.exit(1)
+signal.signal(signal.SIGTERM, stopped)
+print("busy", flush=True)
+time.sleep(300)
+"""
+
+
+@pytest.mark.docker
+def test_stop_training_job_sends_sigterm_and_the_job_ends_stopped(
+    aws_env, bucket, execution_role, pushed_image, channel_dir
+):
+    s3 = boto3.client("s3")
+    for path in channel_dir.iterdir():
+        s3.upload_file(str(path), bucket, f"spaceflights/channels/probe/{path.name}")
+    algorithm = {
+        "TrainingImage": pushed_image,
+        "TrainingInputMode": "File",
+        "ContainerEntrypoint": ["python3", "-c", ON_SIGTERM],
+    }
+    sagemaker = boto3.client("sagemaker")
+    sagemaker.create_training_job(
+        **request("spaceflights-stop", pushed_image, AlgorithmSpecification=algorithm)
+    )
+    for _ in range(600):
+        if "busy" in log_messages("spaceflights-stop"):
+            break
+        time.sleep(0.5)
+    assert (
+        sagemaker.describe_training_job(TrainingJobName="spaceflights-stop")["TrainingJobStatus"]
+        == "InProgress"
+    )
+
+    sagemaker.stop_training_job(TrainingJobName="spaceflights-stop")
+    job = wait_for_job("spaceflights-stop")
+
+    assert (job["TrainingJobStatus"], job["SecondaryStatus"]) == ("Stopped", "Stopped")
+    assert "FailureReason" not in job
+    assert "got SIGTERM" in log_messages("spaceflights-stop")
+    statuses = [t["Status"] for t in job["SecondaryStatusTransitions"]]
+    assert statuses[-3:] == ["Stopping", "Uploading", "Stopped"]
+
+
+def test_python_m_local_sagemaker_serves_until_told_to_stop(tmp_path):
+    endpoint_file = tmp_path / "endpoint"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "local_sagemaker", "--endpoint-file", str(endpoint_file)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        endpoint = server.stdout.readline().strip()
+        assert endpoint.startswith("http://127.0.0.1:")
+        assert endpoint_file.read_text() == f"{endpoint}\n"
+        sts = boto3.client(
+            "sts",
+            endpoint_url=endpoint,
+            region_name=REGION,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+        assert sts.get_caller_identity()["Account"] == ACCOUNT
+    finally:
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=60) == 0
