@@ -152,9 +152,7 @@ def main() -> None:
     parser.add_argument("--skip-in-process-above", default="50M")
     args = parser.parse_args()
     limit = parse_rows(args.skip_in_process_above)
-    print(
-        "rows | raw X | in process (s, MiB) | contract (s, MiB, x time) | image (cap: s, MiB)"
-    )
+    print("rows | raw X | in process (s, MiB) | contract (s, MiB, x time) | image (cap: s, MiB)")
     for size in args.rows.split(","):
         rows = parse_rows(size)
         with tempfile.TemporaryDirectory() as folder:
