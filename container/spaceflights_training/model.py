@@ -55,16 +55,18 @@ def fit(X: pd.DataFrame, y: pd.Series, hyperparameters: Hyperparameters) -> Line
     return from_document(document(hyperparameters, fitted, list(map(str, X.columns))))
 
 
-def regression_metrics(y_true: pd.Series, y_pred: np.ndarray) -> dict[str, float]:
-    """R², mean absolute error and max error, the numbers training and evaluation report."""
-    # Imported here: the entry point trains without scikit-learn and starts a second sooner.
-    from sklearn.metrics import max_error, mean_absolute_error, r2_score
+def regression_metrics(y_true: pd.Series | np.ndarray, y_pred: np.ndarray) -> dict[str, float]:
+    """R², mean absolute error and max error, the numbers training and evaluation report:
+    scikit-learn's r2_score, mean_absolute_error and max_error, from the trainer's Scores."""
+    actual = np.asarray(y_true, dtype="float64")
+    scores = regression.Scores(target_mean=float(actual.mean()))
+    scores.add(actual, np.asarray(y_pred, dtype="float64"))
+    return scores.metrics()
 
-    return {
-        "r2": float(r2_score(y_true, y_pred)),
-        "mae": float(mean_absolute_error(y_true, y_pred)),
-        "max_error": float(max_error(y_true, y_pred)),
-    }
+
+def predict(document: Mapping[str, Any], X: np.ndarray) -> np.ndarray:
+    """Prices for rows of ``document["features"]``, from a checked ``model.json`` document."""
+    return X @ np.asarray(document["coefficients"], dtype="float64") + float(document["intercept"])
 
 
 def document(
@@ -159,7 +161,8 @@ def from_document(document: Mapping[str, Any]) -> LinearRegression:
     for name in HYPERPARAMETER_KEYS:
         if not isinstance(settings[name], bool):
             raise ModelDocumentError(f"hyperparameters.{name}", "must be true or false")
-    from sklearn.linear_model import LinearRegression  # see regression_metrics
+    # Imported here: the entry point and the pipeline never need scikit-learn itself.
+    from sklearn.linear_model import LinearRegression
 
     model = LinearRegression(**{name: settings[name] for name in HYPERPARAMETER_KEYS})
     model.coef_ = np.asarray(weights)

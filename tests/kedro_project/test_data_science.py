@@ -109,3 +109,22 @@ def test_plot_predictions_draws_each_test_row_against_its_price(features, tmp_pa
     assert axes.get_title() == "Test split: R² 1.000"  # noise of 1 on prices in the hundreds
     figure.savefig(tmp_path / "plot.png")  # what the catalog's MatplotlibDataset does
     assert (tmp_path / "plot.png").read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize(
+    ("rows", "test_size", "seed"), [(15_500, 0.2, 3), (101, 0.5, 0), (7, 0.3, 42)]
+)
+def test_split_data_picks_the_rows_scikit_learns_train_test_split_picks(rows, test_size, seed):
+    from sklearn.model_selection import train_test_split
+
+    data = pd.DataFrame({"engines": range(rows), "price": range(rows)})
+    options = {"features": ["engines"], "test_size": test_size, "random_state": seed}
+    options |= {"hyperparameters": {"fit_intercept": True, "positive": False}}
+
+    ours = split_data(data, options)
+
+    theirs = train_test_split(
+        data[["engines"]], data[["price"]], test_size=test_size, random_state=seed
+    )
+    for mine, reference in zip(ours, theirs, strict=True):
+        pd.testing.assert_frame_equal(mine, reference)
