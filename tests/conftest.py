@@ -74,4 +74,5 @@ from tests.local_aws import (  # noqa: E402,F401 - fixtures for the tests that u
     create_training_job_requests,
     failing_training_jobs,
     moto_endpoint,
+    running_training_jobs,
 )

@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 import boto3
 import pytest
-from moto.sagemaker.models import FakeTrainingJob
+from moto.sagemaker.models import FakeTrainingJob, sagemaker_backends
 from moto.sagemaker.responses import SageMakerResponse
 from moto.server import ThreadedMotoServer
 
@@ -53,6 +53,9 @@ def aws_env(moto_endpoint, tmp_path, monkeypatch) -> dict[str, str]:
     for name, value in settings.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
+    # The server lives for the session, but every test starts with no training jobs: a job
+    # left by one test would otherwise be reused by the next (same image, data, settings).
+    sagemaker_backends[ACCOUNT][REGION].reset()
     return {**os.environ, **settings}
 
 
@@ -92,6 +95,26 @@ def failing_training_jobs(monkeypatch) -> str:
 
     monkeypatch.setattr(FakeTrainingJob, "__init__", failing)
     return reason
+
+
+@pytest.fixture
+def running_training_jobs(monkeypatch) -> None:
+    """Make every new job stay InProgress until ``finish_training_job`` ends it."""
+    original = FakeTrainingJob.__init__
+
+    def running(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        self.training_job_status = "InProgress"
+        self.secondary_status = "Training"
+
+    monkeypatch.setattr(FakeTrainingJob, "__init__", running)
+
+
+def finish_training_job(job_name: str, billable_seconds: int) -> None:
+    """End a job Completed as SageMaker would, with its billable time."""
+    job = sagemaker_backends[ACCOUNT][REGION].training_jobs[job_name]
+    job.billable_time_in_seconds = billable_seconds
+    job.training_job_status = job.secondary_status = "Completed"
 
 
 def play_sagemaker(job_name: str, workdir: Path) -> str:

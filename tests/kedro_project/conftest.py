@@ -38,6 +38,13 @@ def conf(tmp_path: Path, aws_env, bucket, monkeypatch) -> Path:
     return conf
 
 
+@pytest.fixture
+def image(aws_env) -> str:
+    """An image by digest in (moto's) ECR, and the role it runs as, as a user has them."""
+    create_execution_role()
+    return push_image()
+
+
 def parameters(conf: Path) -> dict:
     """The sagemaker environment's parameters, resolved as ``kedro run --env sagemaker`` does."""
     loader = OmegaConfigLoader(str(conf), **{**CONFIG_LOADER_ARGS, "default_run_env": "sagemaker"})

@@ -8,17 +8,10 @@ import pytest
 
 from spaceflights.training.channel_upload import content_hash
 from tests.local_aws import BUCKET, ROLE_ARN, play_sagemaker
-from tests.preflight_support import create_execution_role, push_image, write_image_record
+from tests.preflight_support import write_image_record
 from tests.support import kedro
 
 pytestmark = pytest.mark.aws
-
-
-@pytest.fixture
-def image(aws_env) -> str:
-    """An image by digest in (moto's) ECR, and the role it runs as, as a user has them."""
-    create_execution_role()
-    return push_image()
 
 
 def configure(project: Path, image: str) -> None:
@@ -68,7 +61,10 @@ def test_sagemaker_env_end_to_end(
     assert request["ResourceConfig"]["InstanceType"] == "ml.m5.large"
     assert request["ProfilerConfig"] == {"DisableProfiler": True}
     assert "DebugHookConfig" not in request
-    assert request["Tags"] == [{"Key": "project", "Value": "spaceflights"}]
+    assert request["Tags"] == [
+        {"Key": "project", "Value": "spaceflights"},
+        {"Key": "spaceflights:job-address", "Value": job["job_address"]},
+    ]
 
     model_uri = play_sagemaker(job["job_name"], tmp_path / "sagemaker")
     assert job["model_artifact"] == model_uri
