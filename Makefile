@@ -8,11 +8,12 @@ BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 KEDRO_ENV ?=
 
-.PHONY: setup run test lint image clean preflight
+.PHONY: setup run test lint image rehearse clean preflight
 
 setup: $(STAMP)
 
-$(STAMP): requirements.in requirements.lock container/pyproject.toml kedro_project/pyproject.toml
+$(STAMP): requirements.in requirements.lock container/pyproject.toml kedro_project/pyproject.toml \
+		scripts/local_sagemaker/pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
 	@echo "==> Creating $(VENV) and installing pinned dependencies (a few minutes the first time)"
 	$(PYTHON) -m venv $(VENV)
@@ -37,10 +38,15 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/shellcheck $(shell git ls-files "*.sh") .ci/run
 	$(if $(wildcard Dockerfile),$(BIN)/hadolint Dockerfile)
+	PARLIAMENT=$(BIN)/parliament bash scripts/iam/lint.sh
 
 # The training image that `kedro run --env docker` runs (rebuilt from cache in seconds).
 image:
 	scripts/build_image.sh
+
+# The whole AWS route offline (needs Docker and a registry on 127.0.0.1:5000): README.md.
+rehearse: setup
+	bash scripts/rehearse.sh
 
 clean:
 	rm -rf $(VENV)

@@ -72,7 +72,9 @@ from tests.local_aws import (  # noqa: E402,F401 - fixtures for the tests that u
     aws_env,
     bucket,
     create_training_job_requests,
-    failing_training_jobs,
+    execution_role,
+    iam_account,
+    local_sagemaker,
     moto_endpoint,
-    running_training_jobs,
+    pushed_image,
 )

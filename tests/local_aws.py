@@ -1,9 +1,8 @@
-"""A local AWS for tests: moto's server on 127.0.0.1, and a stand-in for SageMaker's work.
+"""The local AWS for tests: the local SageMaker (moto's server on 127.0.0.1, whose
+training jobs really run in Docker), a bucket, the execution role, and the image.
 
-moto accepts CreateTrainingJob and reports the job Completed at once without running
-anything. ``play_sagemaker`` does what SageMaker would have done: it reads the job's
-channel back from S3, runs the real entry point through the toolkit on it, and uploads
-``model.tar.gz`` where DescribeTrainingJob says the model is.
+The server is the project's own ``scripts/local_sagemaker``, as ``make rehearse`` uses it;
+tests shorten its stop grace period so that stopping a job takes seconds, not 120.
 """
 
 from __future__ import annotations
@@ -11,31 +10,78 @@ from __future__ import annotations
 import copy
 import json
 import os
-from pathlib import Path
-from urllib.parse import urlparse
+import subprocess
+import time
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterator
 
 import boto3
 import pytest
-from moto.sagemaker.models import FakeTrainingJob, sagemaker_backends
+from local_sagemaker.account import provision
+from local_sagemaker.server import LocalSageMaker, start
+from local_sagemaker.settings import Settings
+from moto.sagemaker.models import sagemaker_backends
 from moto.sagemaker.responses import SageMakerResponse
-from moto.server import ThreadedMotoServer
 
-from spaceflights.training.local_estimator import LocalToolkitEstimator
-from tests.support import ENTRY_POINT
+from tests.support import REPO_ROOT, build_image, checkout_image_tag
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"  # moto's default account
 BUCKET = "spaceflights-test"
-ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/spaceflights-training"
+ROLE_NAME = "spaceflights-training"
+ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/{ROLE_NAME}"
+# The registry .ci/docker-env.sh starts; the same variable moves it.
+REGISTRY = os.environ.get("REGISTRY_ADDR", "127.0.0.1:5000")
+STOP_GRACE_SECONDS = 3
+IAM_DIR = REPO_ROOT / "scripts/iam"
+IAM_VALUES = {
+    "ACCOUNT_ID": ACCOUNT,
+    "REGION": REGION,
+    "BUCKET": BUCKET,
+    "PREFIX": "spaceflights",
+    "REPOSITORY": "spaceflights-training",
+    "ROLE_NAME": ROLE_NAME,
+}
+
+
+def fill_iam(name: str, values: dict[str, str] | None = None) -> str:
+    """An IAM document of scripts/iam with its placeholders filled, as the README's sed does."""
+    text = (IAM_DIR / name).read_text()
+    for placeholder, value in (values or IAM_VALUES).items():
+        text = text.replace(placeholder, value)
+    return text
+
+
+MANIFEST_TYPE = "application/vnd.docker.distribution.manifest.v2+json"
 
 
 @pytest.fixture(scope="session")
-def moto_endpoint():
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
+def local_sagemaker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalSageMaker]:
+    settings = Settings(
+        registry=REGISTRY,
+        stop_grace_seconds=STOP_GRACE_SECONDS,
+        work_dir=tmp_path_factory.mktemp("local-sagemaker"),
+    )
+    server = start(settings)
+    yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint(local_sagemaker: LocalSageMaker) -> str:
+    return local_sagemaker.endpoint
+
+
+def client(endpoint: str, service: str):
+    """A client for the local AWS with test keys, whatever the environment says."""
+    return boto3.client(
+        service,
+        endpoint_url=endpoint,
+        region_name=REGION,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
 
 
 @pytest.fixture
@@ -53,8 +99,10 @@ def aws_env(moto_endpoint, tmp_path, monkeypatch) -> dict[str, str]:
     for name, value in settings.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
-    # The server lives for the session, but every test starts with no training jobs: a job
-    # left by one test would otherwise be reused by the next (same image, data, settings).
+    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+    # The server lives for the session, but every test starts with no training jobs: a
+    # Completed job left by one test would be reused by the next (same image, data and
+    # settings give the same address), which would then start no job of its own.
     sagemaker_backends[ACCOUNT][REGION].reset()
     return {**os.environ, **settings}
 
@@ -65,6 +113,102 @@ def bucket(aws_env) -> str:
     if BUCKET not in [b["Name"] for b in s3.list_buckets()["Buckets"]]:
         s3.create_bucket(Bucket=BUCKET)
     return BUCKET
+
+
+@pytest.fixture
+def execution_role(aws_env) -> str:
+    """The execution role of scripts/iam (trust and policy), which jobs run as."""
+    iam = boto3.client("iam")
+    try:
+        iam.get_role(RoleName=ROLE_NAME)
+    except iam.exceptions.NoSuchEntityException:
+        iam.create_role(
+            RoleName=ROLE_NAME,
+            AssumeRolePolicyDocument=fill_iam("sagemaker-execution-role-trust.json"),
+        )
+    iam.put_role_policy(
+        RoleName=ROLE_NAME,
+        PolicyName="spaceflights-training",
+        PolicyDocument=fill_iam("sagemaker-execution-role-policy.json"),
+    )
+    return ROLE_ARN
+
+
+@pytest.fixture
+def iam_account(local_sagemaker, aws_env, tmp_path) -> Iterator[Callable[..., dict[str, str]]]:
+    """``iam_account(without=[sid, ...], **values)``: a throwaway bucket, execution role and
+    submitter with scripts/iam's documents (less the statements named), then IAM checks on
+    (off again after the test). Returns the values, the role ARN and the submitter's keys."""
+    suffix = uuid.uuid4().hex[:8]
+
+    def provision_without(without: tuple[str, ...] = (), **values: str) -> dict[str, str]:
+        filled = {
+            **IAM_VALUES,
+            "BUCKET": f"spaceflights-iam-{suffix}",
+            "ROLE_NAME": f"spaceflights-iam-{suffix}",
+            **values,
+        }
+        documents = tmp_path / "iam"
+        documents.mkdir()
+        for path in sorted(IAM_DIR.glob("*.json")):
+            document = json.loads(path.read_text())
+            document["Statement"] = [
+                s for s in document["Statement"] if s.get("Sid") not in without
+            ]
+            (documents / path.name).write_text(json.dumps(document))
+        submitter = f"submitter-{suffix}"
+        created = provision(local_sagemaker.endpoint, documents, filled, submitter)
+        local_sagemaker.enforce_iam()
+        return {**filled, **created, "SUBMITTER": submitter}
+
+    yield provision_without
+    local_sagemaker.enforce_iam(False)
+
+
+@pytest.fixture(scope="session")
+def pushed_image(moto_endpoint: str) -> str:
+    """The training image, built once, pushed to the local registry and named as ECR
+    names it (``<account>.dkr.ecr.<region>.amazonaws.com/<repository>@sha256:...``)."""
+    tag = checkout_image_tag("test")
+    labels = "--build-arg VCS_REF=test-revision --build-arg BUILD_DATE=2026-01-01T00:00:00Z"
+    build_image(REPO_ROOT, tag, *labels.split())
+    repository = tag.replace(":", "-")
+    ecr = client(moto_endpoint, "ecr")
+    try:
+        uri = ecr.create_repository(repositoryName=repository)["repository"]["repositoryUri"]
+    except ecr.exceptions.RepositoryAlreadyExistsException:
+        [found] = ecr.describe_repositories(repositoryNames=[repository])["repositories"]
+        uri = found["repositoryUri"]
+    local = f"{REGISTRY}/{repository}:test"
+    for command in (["tag", tag, local], ["push", local]):
+        result = subprocess.run(["docker", *command], capture_output=True, text=True, check=False)
+        assert result.returncode == 0, result.stdout + result.stderr
+    digest = subprocess.run(
+        ["docker", "image", "inspect", "--format", "{{json .RepoDigests}}", local],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    [pushed] = [d for d in json.loads(digest) if d.startswith(f"{REGISTRY}/{repository}@")]
+    image_digest = pushed.split("@")[1]
+    # ECR's API must know the digest too, as it does after a real push: the pre-flight asks
+    # DescribeImages for it. The manifest is the registry's own, so the digests agree.
+    request = urllib.request.Request(
+        f"http://{REGISTRY}/v2/{repository}/manifests/{image_digest}",
+        headers={"Accept": MANIFEST_TYPE},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - loopback
+        manifest = response.read().decode()
+    try:
+        ecr.put_image(
+            repositoryName=repository,
+            imageManifest=manifest,
+            imageManifestMediaType=MANIFEST_TYPE,
+            imageDigest=image_digest,
+        )
+    except ecr.exceptions.ImageAlreadyExistsException:
+        pass
+    return f"{uri}@{image_digest}"
 
 
 @pytest.fixture
@@ -81,64 +225,29 @@ def create_training_job_requests(monkeypatch) -> list[dict]:
     return requests
 
 
-@pytest.fixture
-def failing_training_jobs(monkeypatch) -> str:
-    """Make every new job end Failed, as a real job whose container crashed would."""
-    reason = "AlgorithmError: Training channel 'train' is missing."
-    original = FakeTrainingJob.__init__
-
-    def failing(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        self.training_job_status = "Failed"
-        self.secondary_status = "Failed"
-        self.failure_reason = reason
-
-    monkeypatch.setattr(FakeTrainingJob, "__init__", failing)
-    return reason
-
-
-@pytest.fixture
-def running_training_jobs(monkeypatch) -> None:
-    """Make every new job stay InProgress until ``finish_training_job`` ends it."""
-    original = FakeTrainingJob.__init__
-
-    def running(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        self.training_job_status = "InProgress"
-        self.secondary_status = "Training"
-
-    monkeypatch.setattr(FakeTrainingJob, "__init__", running)
+def log_messages(job_name: str) -> list[str]:
+    """Every CloudWatch Logs message of the job's streams, in order."""
+    logs = boto3.client("logs")
+    streams = logs.describe_log_streams(
+        logGroupName="/aws/sagemaker/TrainingJobs", logStreamNamePrefix=f"{job_name}/"
+    )["logStreams"]
+    return [
+        event["message"]
+        for stream in streams
+        for event in logs.get_log_events(
+            logGroupName="/aws/sagemaker/TrainingJobs",
+            logStreamName=stream["logStreamName"],
+            startFromHead=True,
+        )["events"]
+    ]
 
 
-def finish_training_job(job_name: str, billable_seconds: int) -> None:
-    """End a job Completed as SageMaker would, with its billable time."""
-    job = sagemaker_backends[ACCOUNT][REGION].training_jobs[job_name]
-    job.billable_time_in_seconds = billable_seconds
-    job.training_job_status = job.secondary_status = "Completed"
-
-
-def play_sagemaker(job_name: str, workdir: Path) -> str:
-    """Run the job's training for real and upload its model; return the model's S3 URI."""
-    job = boto3.client("sagemaker").describe_training_job(TrainingJobName=job_name)
-    s3 = boto3.client("s3")
-    channel = workdir / "channel"
-    channel.mkdir(parents=True)
-    source = urlparse(job["InputDataConfig"][0]["DataSource"]["S3DataSource"]["S3Uri"])
-    prefix = source.path.lstrip("/").rstrip("/") + "/"
-    for item in s3.list_objects_v2(Bucket=source.netloc, Prefix=prefix)["Contents"]:
-        s3.download_file(source.netloc, item["Key"], str(channel / Path(item["Key"]).name))
-
-    hyperparameters = job["HyperParameters"]
-    estimator = LocalToolkitEstimator(str(ENTRY_POINT), str(workdir / "jobs"), hyperparameters)
-    estimator.fit({"train": str(channel)}, job_name=job_name, logs=False)
-    result = estimator.latest_training_job.describe()
-    assert result["TrainingJobStatus"] == "Completed", result
-
-    model_uri = job["ModelArtifacts"]["S3ModelArtifacts"]
-    target = urlparse(model_uri)
-    s3.upload_file(
-        urlparse(result["ModelArtifacts"]["S3ModelArtifacts"]).path,
-        target.netloc,
-        target.path.lstrip("/"),
-    )
-    return model_uri
+def wait_for_job(job_name: str, until: tuple[str, ...] = ("Completed", "Failed", "Stopped")):
+    """DescribeTrainingJob until the job's status is one of ``until`` (at most 10 minutes)."""
+    sagemaker = boto3.client("sagemaker")
+    for _ in range(1200):
+        description = sagemaker.describe_training_job(TrainingJobName=job_name)
+        if description["TrainingJobStatus"] in until:
+            return description
+        time.sleep(0.5)
+    raise AssertionError(f"{job_name} is still {description['TrainingJobStatus']}")

@@ -11,15 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as ds
 
 from . import channel_errors
 from .environment import FEATURES_FILE, TARGET_FILE
 from .hyperparameters import check_feature_names
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 BATCH_ROWS = 65_536
 
@@ -108,6 +111,8 @@ def validate_training_data(
     X: pd.DataFrame, y: pd.DataFrame | pd.Series, features: Sequence[str]
 ) -> tuple[pd.DataFrame, pd.Series]:
     """The channel's checks on frames in memory; return them as float64, ready to fit."""
+    import pandas as pd  # only clients with frames in memory pay for importing pandas
+
     check_feature_names(features)
     _check_columns(list(X.columns), features)
     X = X[list(features)]

@@ -21,11 +21,13 @@ def write_job_folder(
     hyperparameters: Mapping[str, str],
     channels: Iterable[str],
     host: str = HOST,
+    instance_type: str = "local",
 ) -> Path:
     """Create ``input/config/*.json``, ``input/data/``, ``model/`` and ``output/``.
 
     ``hyperparameters`` are the stored strings (SageMaker keeps every value as a string);
-    copying the channel data into ``input/data/<channel>/`` is left to the caller.
+    ``instance_type`` is the job's (``ml.m5.large``), or ``local`` off SageMaker.
+    Copying the channel data into ``input/data/<channel>/`` is left to the caller.
     """
     config = base_dir / CONFIG_DIR
     for folder in (config, base_dir / DATA_DIR, base_dir / MODEL_DIR, base_dir / OUTPUT_DIR):
@@ -40,11 +42,11 @@ def write_job_folder(
     }
     resource_config = {
         "current_host": host,
-        "current_instance_type": "local",
+        "current_instance_type": instance_type,
         "current_group_name": INSTANCE_GROUP,
         "hosts": [host],
         "instance_groups": [
-            {"instance_group_name": INSTANCE_GROUP, "instance_type": "local", "hosts": [host]}
+            {"instance_group_name": INSTANCE_GROUP, "instance_type": instance_type, "hosts": [host]}
         ],
         "network_interface_name": "eth0",
     }

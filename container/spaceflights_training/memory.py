@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import resource
 from pathlib import Path
 
 CGROUP = Path("/sys/fs/cgroup")
@@ -50,3 +51,15 @@ def out_of_memory_reason(limit: int | None) -> str:
         f"Training was killed for running out of memory{within}; use an instance type "
         "with more memory, or train on less data."
     )
+
+
+def peak_report() -> str:
+    """The most memory a finished child (the training process) held, next to what there is.
+
+    For sizing an instance from a job's log. ru_maxrss is per process, so it means the
+    same in a container and on a laptop.
+    """
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024  # KiB on Linux
+    limit = limit_bytes()
+    of = f" of {limit / 2**30:.1f} GiB" if limit else ""
+    return f"peak memory of training: {peak / 2**20:.0f} MiB{of}"

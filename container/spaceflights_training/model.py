@@ -11,16 +11,17 @@ import math
 import reprlib
 from collections.abc import Mapping, Sequence
 from numbers import Real
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
-from sklearn.linear_model import LinearRegression
-from sklearn.metrics import max_error, mean_absolute_error, r2_score
 
 from . import regression
 from .environment import MODEL_FILE
 from .hyperparameters import Hyperparameters
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from sklearn.linear_model import LinearRegression
 
 MODEL_FORMAT = "spaceflights-linear-regression/1"
 # The keys of model.json and of its "hyperparameters", exactly as to_document writes them.
@@ -56,6 +57,9 @@ def fit(X: pd.DataFrame, y: pd.Series, hyperparameters: Hyperparameters) -> Line
 
 def regression_metrics(y_true: pd.Series, y_pred: np.ndarray) -> dict[str, float]:
     """R², mean absolute error and max error, the numbers training and evaluation report."""
+    # Imported here: the entry point trains without scikit-learn and starts a second sooner.
+    from sklearn.metrics import max_error, mean_absolute_error, r2_score
+
     return {
         "r2": float(r2_score(y_true, y_pred)),
         "mae": float(mean_absolute_error(y_true, y_pred)),
@@ -155,6 +159,8 @@ def from_document(document: Mapping[str, Any]) -> LinearRegression:
     for name in HYPERPARAMETER_KEYS:
         if not isinstance(settings[name], bool):
             raise ModelDocumentError(f"hyperparameters.{name}", "must be true or false")
+    from sklearn.linear_model import LinearRegression  # see regression_metrics
+
     model = LinearRegression(**{name: settings[name] for name in HYPERPARAMETER_KEYS})
     model.coef_ = np.asarray(weights)
     model.intercept_ = intercept

@@ -20,7 +20,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import nnls
 
 # Eigenvalues of the scaled Gram matrix below this share of the largest count as zero:
 # they are X's singular values squared, so this is rank at about 1e-7 relative precision,
@@ -106,6 +105,8 @@ def _nonnegative(G: np.ndarray, c: np.ndarray) -> np.ndarray:
     root = np.sqrt(values[kept])
     A = root[:, None] * vectors[:, kept].T
     b = (vectors[:, kept].T @ c) / root
+    from scipy.optimize import nnls  # imported when needed: scipy.optimize is slow to load
+
     weights, _ = nnls(A, b)
     return weights
 

@@ -113,6 +113,7 @@ def supervise(argv: Sequence[str]) -> int:
     kills_before = memory.oom_kills()
     run = Supervised(argv)
     code = run.wait()
+    log(memory.peak_report())
     if run.stop_signal is not None and not (code == 0 and env.model_file.is_file()):
         if "stopped" not in read_failure(env.output_dir).lower():
             write_failure(env.output_dir, stop_reason(run.stop_signal))

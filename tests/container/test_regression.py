@@ -39,7 +39,7 @@ def assert_same_model(X, y, options, rtol=1e-9):
 @pytest.fixture(scope="module")
 def tutorial(raw_data, model_options):
     table = create_model_input_table(
-        preprocess_shuttles(pd.read_excel(raw_data / "shuttles.xlsx")),
+        preprocess_shuttles(pd.read_excel(raw_data / "shuttles.xlsx", engine="calamine")),
         preprocess_companies(pd.read_csv(raw_data / "companies.csv")),
         pd.read_csv(raw_data / "reviews.csv"),
     )

@@ -39,10 +39,9 @@ def conf(tmp_path: Path, aws_env, bucket, monkeypatch) -> Path:
 
 
 @pytest.fixture
-def image(aws_env) -> str:
-    """An image by digest in (moto's) ECR, and the role it runs as, as a user has them."""
-    create_execution_role()
-    return push_image()
+def aws(aws_env, bucket, execution_role, pushed_image) -> dict[str, str]:
+    """The local AWS with the bucket, the execution role and the image in place."""
+    return aws_env
 
 
 def parameters(conf: Path) -> dict:

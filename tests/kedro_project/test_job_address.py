@@ -73,6 +73,7 @@ def test_the_same_job_has_the_same_address(training):
         {"enable_network_isolation": False},
         {"input_mode": "FastFile"},
         {"environment": {"OMP_NUM_THREADS": "1"}},
+        {"container_entry_point": ["python3", "/opt/ml/code/train.py"]},
     ],
     ids=lambda settings: ",".join(settings),
 )

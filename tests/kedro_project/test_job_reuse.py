@@ -12,8 +12,8 @@ import boto3
 import pytest
 
 from spaceflights.training import job_reuse
-from tests.kedro_project.test_sagemaker_env import configure
-from tests.local_aws import BUCKET, finish_training_job, play_sagemaker
+from tests.kedro_project.test_sagemaker_env import configure, stop_if_running
+from tests.local_aws import BUCKET, log_messages
 from tests.support import kedro, read_until
 
 TRAIN_ONLY = ("--to-nodes", "train_model_node")
@@ -83,15 +83,16 @@ def test_a_local_record_whose_archive_was_overwritten_is_not_reused(tmp_path: Pa
 
 
 @pytest.mark.aws
+@pytest.mark.docker
 def test_a_second_sagemaker_run_reuses_the_completed_job_and_uploads_nothing(
-    project, image, aws_env, bucket, create_training_job_requests, tmp_path
+    project, aws, pushed_image, create_training_job_requests
 ):
-    configure(project, image)
-    env = {**aws_env, **WIDE}
+    configure(project, pushed_image)
+    env = {**aws, **WIDE}
     first = kedro(project, "run", "--env", "sagemaker", *TRAIN_ONLY, env=env)
     assert first.returncode == 0, first.stdout + first.stderr
     trained = job_record(project)
-    play_sagemaker(trained["job_name"], tmp_path / "sagemaker")
+    assert trained["reused"] is False
     keys = bucket_keys()
 
     second = kedro(project, "run", "--env", "sagemaker", env=env)
@@ -102,63 +103,74 @@ def test_a_second_sagemaker_run_reuses_the_completed_job_and_uploads_nothing(
     assert f"Reusing training job {trained['job_name']} (Completed at" in folded(
         second
     ) and "no job started, nothing uploaded." in folded(second)
-    assert "Uploaded the training channel" not in folded(second)
+    assert "the training channel" not in folded(second)  # neither uploaded nor looked at
     assert job_record(project)["job_name"] == trained["job_name"]
     assert 0.3 < json.loads((project / "data/08_reporting/metrics.json").read_text())["r2"] < 0.9
 
-    forced = kedro(
-        project,
-        "run",
-        "--env",
-        "sagemaker",
-        "--params",
-        "training.reuse=false",
-        *TRAIN_ONLY,
-        env=env,
-    )
-
-    assert forced.returncode == 0, forced.stdout + forced.stderr
-    assert len(create_training_job_requests) == 2
-    assert job_record(project)["job_name"] != trained["job_name"]
-
 
 @pytest.mark.aws
+@pytest.mark.docker
 def test_a_run_started_again_attaches_to_its_job_still_in_progress(
-    project, image, aws_env, bucket, create_training_job_requests, running_training_jobs, tmp_path
+    project, aws, pushed_image, local_sagemaker, create_training_job_requests
 ):
-    configure(project, image)
+    # The job's container waits for a file the test creates, so it is really InProgress
+    # for as long as the test needs; then it trains as the image always does.
+    configure(project, pushed_image, container_entry_point=GATED_ENTRY_POINT)
     command = [str(Path(sys.executable).parent / "kedro"), "run", "--env", "sagemaker", *TRAIN_ONLY]
-    options = {"cwd": project, "env": {**aws_env, **WIDE}, "text": True}
+    options = {"cwd": project, "env": {**aws, **WIDE}, "text": True}
     options.update(stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     first = subprocess.Popen(command, **options)
-    read_until(first, "Starting training job")
-    _wait_for(lambda: create_training_job_requests)
-    first.kill()  # a laptop that slept, or a run killed while it waited: the job runs on
-    first.wait()
-    first.stdout.close()
-    [request] = create_training_job_requests
-    job_name = request["TrainingJobName"]
-    keys = bucket_keys()
+    job_name = None
+    try:
+        _wait_for(lambda: create_training_job_requests)
+        job_name = create_training_job_requests[0]["TrainingJobName"]
+        _wait_for(lambda: "waiting for the gate" in log_messages(job_name))
+        first.kill()  # a laptop that slept, or a run killed while it waited: the job runs on
+        first.communicate()
+        keys = bucket_keys()
 
-    second = subprocess.Popen(command, **options)
-    seen = read_until(second, "Attaching to training job")
-    play_sagemaker(job_name, tmp_path / "sagemaker")
-    finish_training_job(job_name, billable_seconds=42)
-    rest, _ = second.communicate(timeout=300)
+        second = subprocess.Popen(command, **options)
+        seen = read_until(second, "Attaching to training job")
+        [job_dir] = local_sagemaker_job_dirs(local_sagemaker, job_name)
+        (job_dir / "input" / GATE).touch()
+        rest, _ = second.communicate(timeout=600)
+    finally:
+        if job_name:
+            stop_if_running(job_name)
 
     output = " ".join((seen + rest).split())
-    assert second.returncode == 0, output
+    assert second.returncode == 0, output[-3000:]
     assert f"Attaching to training job {job_name}, still InProgress with the same address" in output
-    assert f"Training job {job_name} ended Completed after 42 billable seconds." in output
+    billed = boto3.client("sagemaker").describe_training_job(TrainingJobName=job_name)
+    assert billed["TrainingJobStatus"] == "Completed"
+    seconds = billed["BillableTimeInSeconds"]
+    assert f"Training job {job_name} ended Completed after {seconds} billable seconds." in output
     assert len(create_training_job_requests) == 1
-    model_key = f"spaceflights/training-jobs/{job_name}/output/model.tar.gz"
-    assert bucket_keys() == sorted([*keys, model_key])
+    # Nothing uploaded by the second run: only the job's own output was added.
+    assert [k for k in bucket_keys() if "/training-jobs/" not in k] == [
+        k for k in keys if "/training-jobs/" not in k
+    ]
     assert job_record(project)["job_name"] == job_name
 
 
-def _wait_for(condition, limit: float = 60) -> None:
+GATE = "gate-open"
+GATED_ENTRY_POINT = [
+    "sh",
+    "-c",
+    "echo waiting for the gate; "
+    f"until [ -e /opt/ml/input/{GATE} ]; do sleep 0.2; done; "
+    "exec /usr/bin/tini -- /opt/venv/bin/python -m spaceflights_training.supervisor train",
+]
+
+
+def local_sagemaker_job_dirs(server, job_name: str) -> list[Path]:
+    """The local SageMaker's working folders for ``job_name`` (mounted into its container)."""
+    return sorted(Path(server.jobs.settings.work_dir).glob(f"{job_name}-*"))
+
+
+def _wait_for(condition, limit: float = 300) -> None:
     """Poll until ``condition()`` is true; fail after ``limit`` seconds (not a timing check)."""
     deadline = time.monotonic() + limit
     while not condition():
         assert time.monotonic() < deadline, "the condition never became true"
-        time.sleep(0.1)
+        time.sleep(0.2)

@@ -58,9 +58,13 @@ def test_a_second_run_in_the_same_folder_refuses_to_start_and_names_the_first(
     write_big_channel(project, features)
     first = start_kedro(project, *TRAIN_NODE_ONLY, tmpdir=tmp_path / "tmp")
     read_until(first, TRAINING_STARTED)
-
-    second = start_kedro(project, "--pipeline", "data_processing", tmpdir=tmp_path / "tmp")
-    second_output = second.communicate(timeout=120)[0]
+    # Paused, the first run holds the folder for as long as the second needs to try it.
+    first.send_signal(signal.SIGSTOP)
+    try:
+        second = start_kedro(project, "--pipeline", "data_processing", tmpdir=tmp_path / "tmp")
+        second_output = second.communicate(timeout=120)[0]
+    finally:
+        first.send_signal(signal.SIGCONT)
     first_output = first.communicate(timeout=300)[0]
 
     assert second.returncode != 0

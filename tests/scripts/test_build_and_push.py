@@ -80,12 +80,12 @@ def script_env(aws_env: dict[str, str], **extra: str) -> dict[str, str]:
     }
 
 
-def fill_globals(project: Path) -> None:
+def fill_globals(project: Path, bucket: str = BUCKET, role_arn: str = ROLE_ARN) -> None:
     """Fill conf/sagemaker/globals.yml as a user would; the script writes globals_image.yml."""
     globals_file = project / "conf/sagemaker/globals.yml"
     text = globals_file.read_text()
-    text = text.replace("bucket: REPLACE_ME", f"bucket: {BUCKET}")
-    text = text.replace("arn:aws:iam::REPLACE_ME:role/REPLACE_ME", ROLE_ARN)
+    text = text.replace("bucket: REPLACE_ME", f"bucket: {bucket}")
+    text = text.replace("arn:aws:iam::REPLACE_ME:role/REPLACE_ME", role_arn)
     globals_file.write_text(text)
     create_execution_role()  # the pre-flight checks that the role exists and trusts SageMaker
 
@@ -202,28 +202,25 @@ def test_missing_docker_stops_before_anything_is_created(aws_env, tmp_path):
 
 @pytest.mark.docker
 @pytest.mark.aws
-def test_build_push_record_and_rerun_the_pipeline(
-    repo, registry, repository_name, aws_env, bucket, create_training_job_requests
+def test_build_push_record_and_rerun_the_pipeline_as_the_least_privileged_submitter(
+    repo, registry, repository_name, iam_account, create_training_job_requests
 ):
-    fill_globals(repo / "kedro_project")  # conf/ does not make the tree dirty
+    """The whole route, in the local SageMaker, with IAM checks on: the submitter holds
+    only submitter-policy.json and the job runs as the execution role with its policy."""
+    account = iam_account(REPOSITORY=repository_name)
+    fill_globals(repo / "kedro_project", account["BUCKET"], account["ROLE_ARN"])
     raw_dir = repo / "kedro_project/data/01_raw"
     shutil.rmtree(raw_dir)  # a fresh clone has no data: the script makes it, as make run does
-    env = script_env(aws_env, REGISTRY_OVERRIDE=registry)
+    submitter = {
+        "AWS_ACCESS_KEY_ID": account["AWS_ACCESS_KEY_ID"],
+        "AWS_SECRET_ACCESS_KEY": account["AWS_SECRET_ACCESS_KEY"],
+    }
+    env = script_env(os.environ, REGISTRY_OVERRIDE=registry, **submitter)
 
-    result = run_script(
-        repo,
-        "--repository",
-        repository_name,
-        "--",
-        "--to-nodes",
-        "train_model_node",
-        env=env,
-        check=True,
-    )
+    result = run_script(repo, "--repository", repository_name, env=env, check=True)
 
-    [description] = boto3.client("ecr").describe_repositories(repositoryNames=[repository_name])[
-        "repositories"
-    ]
+    ecr = boto3.client("ecr", **lower_keys(submitter))
+    [description] = ecr.describe_repositories(repositoryNames=[repository_name])["repositories"]
     assert description["imageScanningConfiguration"]["scanOnPush"] is True
     assert description["imageTagMutability"] == "IMMUTABLE"
 
@@ -239,14 +236,27 @@ def test_build_push_record_and_rerun_the_pipeline(
 
     [request] = create_training_job_requests
     assert request["AlgorithmSpecification"]["TrainingImage"] == pushed
+    job = boto3.client("sagemaker", **lower_keys(submitter)).describe_training_job(
+        TrainingJobName=request["TrainingJobName"]
+    )
+    assert job["TrainingJobStatus"] == "Completed"
+    assert job["AlgorithmSpecification"]["TrainingImage"] == pushed
     assert result.stdout.splitlines()[-1] == f"Image: {pushed}"
-    assert "==> Running: kedro run --env sagemaker --to-nodes train_model_node" in result.stdout
+    assert "==> Running: kedro run --env sagemaker" in result.stdout
+    assert "metric train_r2=" in result.stdout  # the container's log, streamed by the SDK
+    metrics = json.loads((repo / "kedro_project/data/08_reporting/metrics.json").read_text())
+    assert 0.3 < metrics["r2"] < 0.9
     assert sorted(p.name for p in raw_dir.iterdir()) == [
         "companies.csv",
         "reviews.csv",
         "shuttles.xlsx",
     ]
     assert git(repo, "status", "--porcelain", "--", ".", ":(exclude)kedro_project/conf") == ""
+
+
+def lower_keys(keys: dict[str, str]) -> dict[str, str]:
+    """AWS_ACCESS_KEY_ID=... as boto3.client(aws_access_key_id=...)."""
+    return {name.lower(): value for name, value in keys.items()}
 
 
 @pytest.mark.docker

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import fnmatch
 import json
+import re
+import time
 from pathlib import Path
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 
+from spaceflights.training.jobs import unique_job_name
 from tests.local_aws import ACCOUNT, BUCKET, REGION
-from tests.support import REPO_ROOT
+from tests.support import PROJECT_DIR, REPO_ROOT, make_training_frames
 
 IAM_DIR = REPO_ROOT / "scripts/iam"
 DOCUMENTS = sorted(IAM_DIR.glob("*.json"))
@@ -32,10 +37,10 @@ PREFLIGHT_EC2_READS = [
 ]
 
 
-def fill(path: Path) -> str:
+def fill(path: Path, values: dict[str, str] | None = None) -> str:
     """The document with its placeholders replaced, as the README's sed commands do."""
     text = path.read_text()
-    for placeholder, value in VALUES.items():
+    for placeholder, value in (values or VALUES).items():
         text = text.replace(placeholder, value)
     return text
 
@@ -121,3 +126,163 @@ def test_iam_accepts_the_role_and_the_policies(aws_env):
             PolicyDocument=fill(IAM_DIR / f"{name}.json"),
         )
         assert policy["Policy"]["DefaultVersionId"] == "v1"
+
+
+# ---- the resource patterns follow conf/sagemaker ----------------------------------------
+
+
+def sagemaker_conf() -> tuple[dict, dict]:
+    """conf/sagemaker's globals (with conf/base's) and training parameters, resolved."""
+    from kedro.config import OmegaConfigLoader
+
+    from spaceflights.settings import CONFIG_LOADER_ARGS
+
+    loader = OmegaConfigLoader(
+        str(PROJECT_DIR / "conf"), **{**CONFIG_LOADER_ARGS, "default_run_env": "sagemaker"}
+    )
+    return loader["globals"], loader["parameters"]["training"]
+
+
+def iam_matches(pattern: str, value: str) -> bool:
+    """IAM's wildcard match: ``*`` is any run of characters, ``?`` any one character."""
+    return fnmatch.fnmatchcase(value, pattern)
+
+
+def allowed(path: Path, action: str, resource: str, values: dict[str, str]) -> bool:
+    document = json.loads(fill(path, values))
+    return any(
+        action in as_list(s["Action"])
+        and any(iam_matches(r, resource) for r in as_list(s["Resource"]))
+        for s in document["Statement"]
+    )
+
+
+def test_the_policies_cover_the_s3_locations_and_job_names_conf_sagemaker_uses():
+    """Changing prefix or job_name_prefix in conf/sagemaker must not silently break IAM."""
+    globals_, training = sagemaker_conf()
+    values = {**VALUES, "BUCKET": str(globals_["bucket"]), "PREFIX": str(globals_["prefix"])}
+    execution = IAM_DIR / "sagemaker-execution-role-policy.json"
+    submitter = IAM_DIR / "submitter-policy.json"
+    channel = as_s3_arn(training["channel"]) + "X_train.parquet"
+    model = as_s3_arn(training["estimator"]["output_path"]) + "/job/output/model.tar.gz"
+
+    assert allowed(execution, "s3:GetObject", channel, values), channel
+    assert allowed(execution, "s3:PutObject", model, values), model
+    assert allowed(submitter, "s3:PutObject", channel, values), channel
+    assert allowed(submitter, "s3:GetObject", model, values), model
+    job = unique_job_name(training["job_name_prefix"]).lower()
+    job_arn = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:training-job/{job}"
+    log_group = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/sagemaker/TrainingJobs"
+    stream = f"{log_group}:log-stream:{job}/algo-1-1"
+    for action in ("sagemaker:CreateTrainingJob", "sagemaker:DescribeTrainingJob"):
+        assert allowed(submitter, action, job_arn, values), (action, job_arn)
+    assert allowed(execution, "logs:PutLogEvents", stream, values), stream
+    assert allowed(submitter, "logs:GetLogEvents", stream, values), stream
+
+
+def test_the_repository_placeholder_is_the_one_build_and_push_uses():
+    script = (REPO_ROOT / "scripts/build_and_push.sh").read_text()
+    [default] = re.findall(r'^REPOSITORY="([^"]+)"$', script, flags=re.MULTILINE)
+    assert default == VALUES["REPOSITORY"]
+    repository = f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/{default}"
+    assert allowed(IAM_DIR / "submitter-policy.json", "ecr:PutImage", repository, VALUES)
+    assert allowed(
+        IAM_DIR / "sagemaker-execution-role-policy.json", "ecr:BatchGetImage", repository, VALUES
+    )
+
+
+def as_s3_arn(uri: str) -> str:
+    return "arn:aws:s3:::" + uri.removeprefix("s3://")
+
+
+# ---- with moto's IAM checks on, a missing statement shows up at once --------------------
+
+
+def as_submitter(created: dict[str, str], service: str):
+    return boto3.client(
+        service,
+        aws_access_key_id=created["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=created["AWS_SECRET_ACCESS_KEY"],
+    )
+
+
+def job_request(created: dict[str, str], name: str, image: str) -> dict:
+    prefix = f"s3://{created['BUCKET']}/{created['PREFIX']}"
+    return {
+        "TrainingJobName": name,
+        "AlgorithmSpecification": {"TrainingImage": image, "TrainingInputMode": "File"},
+        "RoleArn": created["ROLE_ARN"],
+        "InputDataConfig": [
+            {
+                "ChannelName": "train",
+                "DataSource": {
+                    "S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": f"{prefix}/channels/train/"}
+                },
+            }
+        ],
+        "OutputDataConfig": {"S3OutputPath": f"{prefix}/training-jobs"},
+        "ResourceConfig": {"InstanceType": "ml.m5.large", "InstanceCount": 1, "VolumeSizeInGB": 1},
+        "StoppingCondition": {"MaxRuntimeInSeconds": 600},
+        "EnableNetworkIsolation": True,
+    }
+
+
+@pytest.mark.aws
+def test_a_submitter_without_the_training_job_statement_is_refused_naming_the_action(
+    iam_account,
+):
+    created = iam_account(without=["RunTheProjectsTrainingJobs"])
+    sagemaker = as_submitter(created, "sagemaker")
+    image = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/spaceflights-training@sha256:" + "0" * 64
+
+    with pytest.raises(ClientError) as refused:
+        sagemaker.create_training_job(**job_request(created, "spaceflights-iam-1", image))
+
+    assert refused.value.response["Error"]["Code"] == "AccessDeniedException"
+    assert refused.value.response["Error"]["Message"] == (
+        f"User: arn:aws:iam::{ACCOUNT}:user/{created['SUBMITTER']} "
+        "is not authorized to perform: sagemaker:CreateTrainingJob"
+    )
+
+
+@pytest.mark.aws
+def test_a_submitter_that_may_not_pass_the_role_is_refused(iam_account):
+    created = iam_account(without=["HandTheExecutionRoleToSageMakerOnly"])
+    sagemaker = as_submitter(created, "sagemaker")
+    image = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/spaceflights-training@sha256:" + "0" * 64
+
+    with pytest.raises(ClientError) as refused:
+        sagemaker.create_training_job(**job_request(created, "spaceflights-iam-2", image))
+
+    assert refused.value.response["Error"]["Code"] == "AccessDeniedException"
+    assert refused.value.response["Error"]["Message"].endswith(
+        "is not authorized to perform: iam:PassRole"
+    )
+
+
+@pytest.mark.aws
+@pytest.mark.docker
+def test_a_role_that_may_not_read_the_channel_fails_the_job_naming_the_action(
+    iam_account, pushed_image, features
+):
+    X, y = make_training_frames(features)
+    created = iam_account(without=["ReadTheTrainingChannel"])
+    s3 = as_submitter(created, "s3")  # the submitter uploads the channel, as the node does
+    for name, frame in (("X_train.parquet", X), ("y_train.parquet", y)):
+        key = f"{created['PREFIX']}/channels/train/{name}"
+        s3.put_object(Bucket=created["BUCKET"], Key=key, Body=frame.to_parquet())
+    sagemaker = as_submitter(created, "sagemaker")
+
+    sagemaker.create_training_job(**job_request(created, "spaceflights-iam-3", pushed_image))
+    for _ in range(600):
+        job = sagemaker.describe_training_job(TrainingJobName="spaceflights-iam-3")
+        if job["TrainingJobStatus"] != "InProgress":
+            break
+        time.sleep(0.5)
+
+    assert job["TrainingJobStatus"] == "Failed"
+    channel = f"s3://{created['BUCKET']}/{created['PREFIX']}/channels/train/X_train.parquet"
+    assert job["FailureReason"] == (
+        f"ClientError: Data download failed: the execution role {created['ROLE_ARN']} was "
+        f"refused s3:GetObject on {channel} (403). Check the role's policy."
+    )

@@ -46,6 +46,8 @@ RESOURCE_SETTINGS = (
     "enable_network_isolation",
     "input_mode",
     "environment",
+    "container_entry_point",
+    "container_arguments",
 )
 
 

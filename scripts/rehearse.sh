@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# make rehearse: the whole AWS route, offline, against the local SageMaker.
+#
+#   1. checks that Docker and a local registry answer (it starts neither)
+#   2. starts the local AWS: python -m local_sagemaker (moto's server; jobs run in Docker)
+#   3. copies the working tree (tracked and untracked files, nothing git ignores) to a
+#      throwaway folder, so your conf/sagemaker/globals.yml and globals_image.yml are
+#      never touched, and fills the copy's globals.yml with a throwaway bucket and role
+#   4. creates that bucket, the execution role with scripts/iam's trust and policy, and a
+#      submitter holding only scripts/iam/submitter-policy.json; turns IAM checks on
+#   5. runs scripts/build_and_push.sh in the copy as the submitter: build, push to the
+#      local registry, record the digest, one kedro run --env sagemaker
+#   6. prints the run's summary, and what a rehearsal cannot prove
+#
+# Environment: REGISTRY_ADDR (default 127.0.0.1:5000), KEEP_REHEARSAL=1 keeps the copy.
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BIN="$REPO_ROOT/.venv/bin"
+REGISTRY="${REGISTRY_ADDR:-127.0.0.1:5000}"
+REGION="us-east-1"
+BUCKET="spaceflights-rehearsal"
+ROLE_NAME="spaceflights-rehearsal-training"
+REPOSITORY="spaceflights-training"
+
+die() {
+  printf 'rehearse: %s\n' "$*" >&2
+  exit 1
+}
+step() { printf '==> %s\n' "$*"; }
+
+[[ -x "$BIN/python" ]] || die "no .venv here: run 'make setup' first"
+command -v docker >/dev/null || die "docker is not installed; the rehearsal builds and runs the image"
+docker info >/dev/null 2>&1 \
+  || die "the Docker engine does not answer: start it (CI starts one with bash .ci/docker-env.sh)"
+curl -fsS "http://$REGISTRY/v2/" >/dev/null 2>&1 \
+  || die "no registry answers on $REGISTRY: start one (bash .ci/docker-env.sh does), or set REGISTRY_ADDR"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/spaceflights-rehearsal.XXXXXX")"
+SERVER_PID=""
+cleanup() {
+  if [[ -n "$SERVER_PID" ]]; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  if [[ -n "${KEEP_REHEARSAL:-}" ]]; then
+    echo "rehearse: kept $WORK" >&2
+  else
+    rm -rf "$WORK" 2>/dev/null || true
+  fi
+}
+trap cleanup EXIT
+
+# ---- 2. the local AWS ---------------------------------------------------------------
+step "Starting the local AWS with the local SageMaker (log: $WORK/local-sagemaker.log)"
+LOCAL_SAGEMAKER_REGISTRY="$REGISTRY" LOCAL_SAGEMAKER_WORK_DIR="$WORK" \
+  "$BIN/python" -m local_sagemaker --endpoint-file "$WORK/endpoint" \
+  >"$WORK/local-sagemaker.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 100); do
+  [[ -s "$WORK/endpoint" ]] && break
+  kill -0 "$SERVER_PID" 2>/dev/null || die "the local AWS did not start; see $WORK/local-sagemaker.log"
+  sleep 0.2
+done
+[[ -s "$WORK/endpoint" ]] || die "the local AWS did not start in 20 s; see $WORK/local-sagemaker.log"
+ENDPOINT="$(cat "$WORK/endpoint")"
+step "Local AWS on $ENDPOINT"
+
+# ---- 3. a throwaway copy of the working tree -------------------------------------------
+COPY="$WORK/repo"
+step "Copying the working tree to $COPY"
+mkdir -p "$COPY"
+# --ignore-failed-read: files deleted but not yet committed are simply left out.
+git -C "$REPO_ROOT" ls-files -z --cached --others --exclude-standard \
+  | tar -C "$REPO_ROOT" --null --ignore-failed-read -T - -cf - 2>/dev/null | tar -C "$COPY" -xf -
+if [[ -d "$REPO_ROOT/kedro_project/data/01_raw" ]]; then
+  # Your raw data, if any, so the R² is comparable with make run's.
+  mkdir -p "$COPY/kedro_project/data"
+  cp -R "$REPO_ROOT/kedro_project/data/01_raw" "$COPY/kedro_project/data/"
+fi
+git -C "$COPY" init -q
+git -C "$COPY" add -A
+git -C "$COPY" -c user.name=rehearsal -c user.email=rehearsal@localhost commit -q -m rehearsal
+
+PROJECT_GLOBALS="$COPY/kedro_project/conf/sagemaker/globals.yml"
+PREFIX="$("$BIN/python" -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["prefix"])' \
+  "$PROJECT_GLOBALS")"
+
+# ---- 4. bucket, role, submitter; then IAM checks on ---------------------------------------
+step "Creating bucket $BUCKET, role $ROLE_NAME and a submitter with scripts/iam's policies"
+"$BIN/python" -m local_sagemaker.account --endpoint "$ENDPOINT" --iam-dir "$COPY/scripts/iam" \
+  --region "$REGION" --bucket "$BUCKET" --prefix "$PREFIX" --repository "$REPOSITORY" \
+  --role-name "$ROLE_NAME" --env-file "$WORK/submitter.env" --enforce-iam
+# shellcheck disable=SC1091 # written just above
+source "$WORK/submitter.env"
+sed -i.orig -E -e "s|^bucket:[^#]*|bucket: $BUCKET   |" -e "s|^role_arn:[^#]*|role_arn: $ROLE_ARN   |" \
+  "$PROJECT_GLOBALS"
+rm -f "$PROJECT_GLOBALS.orig"
+step "IAM checks are on: every call below is checked against scripts/iam's policies"
+
+# ---- 5. build, push, record, run, as the submitter -------------------------------------
+touch "$WORK/no-aws-config"
+env -u AWS_PROFILE -u AWS_SESSION_TOKEN AWS_ENDPOINT_URL="$ENDPOINT" AWS_REGION="$REGION" AWS_DEFAULT_REGION="$REGION" \
+  AWS_ACCESS_KEY_ID="$AWS_ACCESS_KEY_ID" AWS_SECRET_ACCESS_KEY="$AWS_SECRET_ACCESS_KEY" \
+  AWS_CONFIG_FILE="$WORK/no-aws-config" AWS_SHARED_CREDENTIALS_FILE="$WORK/no-aws-config" \
+  AWS_EC2_METADATA_DISABLED=true \
+  REGISTRY_OVERRIDE="$REGISTRY" KEDRO="$BIN/kedro" PATH="$BIN:$PATH" \
+  bash "$COPY/scripts/build_and_push.sh" --repository "$REPOSITORY"
+
+# ---- 6. the summary a real run prints, and the limits ------------------------------------
+(cd "$COPY/kedro_project" && "$BIN/python" -m spaceflights.run_summary --env sagemaker)
+cat <<'EOF'
+
+Rehearsal passed (the throwaway copy above is removed now; KEEP_REHEARSAL=1 keeps it).
+What it cannot prove (a real account checks these on the first run):
+  - IAM beyond actions and resources: policy conditions (s3:prefix, iam:PassedToService,
+    cloudwatch:namespace), permissions boundaries and resource policies;
+  - ECR: pushes and pulls go to the local registry, so neither the submitter's push grants,
+    the execution role's ecr:* grants, nor SageMaker's own pull are exercised;
+  - service quotas, and the instance type being offered in the region;
+  - VPC routes, subnets and security groups, and KMS keys.
+EOF
