@@ -124,7 +124,7 @@ def test_a_run_started_again_attaches_to_its_job_still_in_progress(
     try:
         _wait_for(lambda: create_training_job_requests)
         job_name = create_training_job_requests[0]["TrainingJobName"]
-        _wait_for(lambda: "waiting for the gate" in log_messages(job_name))
+        _wait_for(lambda: "waiting for the gate" in _logs_so_far(job_name))
         first.kill()  # a laptop that slept, or a run killed while it waited: the job runs on
         first.communicate()
         keys = bucket_keys()
@@ -132,7 +132,7 @@ def test_a_run_started_again_attaches_to_its_job_still_in_progress(
         second = subprocess.Popen(command, **options)
         seen = read_until(second, "Attaching to training job")
         [job_dir] = local_sagemaker_job_dirs(local_sagemaker, job_name)
-        (job_dir / "input" / GATE).touch()
+        (job_dir / "job" / "input" / GATE).touch()
         rest, _ = second.communicate(timeout=600)
     finally:
         if job_name:
@@ -166,6 +166,14 @@ GATED_ENTRY_POINT = [
 def local_sagemaker_job_dirs(server, job_name: str) -> list[Path]:
     """The local SageMaker's working folders for ``job_name`` (mounted into its container)."""
     return sorted(Path(server.jobs.settings.work_dir).glob(f"{job_name}-*"))
+
+
+def _logs_so_far(job_name: str) -> list[str]:
+    """The job's log lines, none while its log group is not there yet."""
+    try:
+        return log_messages(job_name)
+    except boto3.client("logs").exceptions.ResourceNotFoundException:
+        return []
 
 
 def _wait_for(condition, limit: float = 300) -> None:
