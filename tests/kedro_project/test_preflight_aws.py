@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import boto3
 import pytest
 
@@ -177,3 +179,47 @@ def test_job_name_already_taken(aws_env):
         f"A training job named {taken} already exists; change training.job_name_prefix in "
         "conf/local/parameters_data_science.yml or run again for a new time stamp."
     ]
+
+
+def test_a_check_the_caller_may_not_make_is_a_warning_naming_the_permission(run, iam_account):
+    # The submitter holds scripts/iam/submitter-policy.json less its iam:GetRole statement,
+    # with the local AWS enforcing IAM: the role check is skipped, with a warning, and the
+    # run is not failed for it.
+    from spaceflights.training.preflight import aws_identity, origin
+    from spaceflights.training.preflight.aws_calls import AwsCalls
+    from spaceflights.training.preflight.findings import Findings
+    from spaceflights.training.preflight.schema import parse_training
+
+    created = iam_account(without=["PreflightReadsTheExecutionRole"])
+    submitter = boto3.Session(
+        aws_access_key_id=created["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=created["AWS_SECRET_ACCESS_KEY"],
+        region_name=created["REGION"],
+    )
+    findings = Findings()
+    config = parse_training(run["params"]["training"], origin.current(), findings)
+
+    aws_identity.check_role(config, AwsCalls(findings, submitter), origin.current())
+
+    assert findings.failures == []
+    assert findings.warnings == [
+        "Skipped a check: the caller lacks iam:GetRole (scripts/iam/submitter-policy.json "
+        "grants it); add it to have this checked before a job starts."
+    ]
+
+
+@pytest.mark.parametrize("input_mode", ["File", "FastFile"])
+def test_only_a_file_mode_channel_counts_against_the_volume(run, input_mode):
+    from spaceflights.training import preflight
+
+    training = run["params"]["training"]
+    training["preflight"]["image_record"]["size_bytes"] = 27 * 1024**3
+    training["estimator"]["input_mode"] = input_mode
+    with (Path(training["channel"]) / "padding.bin").open("wb") as padding:
+        padding.truncate(3 * 1024**3)  # sparse: 3 GiB to stat, nothing on disk
+
+    if input_mode == "File":
+        with pytest.raises(preflight.PreflightError, match=r"the channel \(3\.0 GiB\)"):
+            preflight.check(training, run["params"]["model_options"], run["X"], run["y"])
+    else:
+        preflight.check(training, run["params"]["model_options"], run["X"], run["y"])

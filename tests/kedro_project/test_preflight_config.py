@@ -11,6 +11,7 @@ import pytest
 from spaceflights.training.preflight import limits, origin
 from spaceflights.training.preflight.findings import Findings
 from tests.kedro_project.conftest import stopped
+from tests.preflight_support import write_image_record
 
 pytestmark = pytest.mark.aws
 PARAMS = "conf/sagemaker/parameters_data_science.yml"
@@ -20,12 +21,16 @@ def estimator(run: dict) -> dict:
     return run["params"]["training"]["estimator"]
 
 
+@pytest.mark.docker
 def test_a_correct_configuration_passes_and_uploads_by_content_hash(
-    run, create_training_job_requests
+    conf, run, pushed_image, create_training_job_requests
 ):
     from spaceflights.pipelines.data_science.nodes import train_model
+    from tests.kedro_project.conftest import parameters
 
-    params = run["params"]
+    # The job really runs on the local SageMaker, so it needs the real image.
+    write_image_record(conf.parent, pushed_image)
+    params = parameters(conf)
     job = train_model(run["X"], run["y"], params["model_options"], params["training"])
     [request] = create_training_job_requests
     uri = request["InputDataConfig"][0]["DataSource"]["S3DataSource"]["S3Uri"]

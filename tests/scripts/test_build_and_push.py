@@ -80,14 +80,18 @@ def script_env(aws_env: dict[str, str], **extra: str) -> dict[str, str]:
     }
 
 
-def fill_globals(project: Path, bucket: str = BUCKET, role_arn: str = ROLE_ARN) -> None:
-    """Fill conf/sagemaker/globals.yml as a user would; the script writes globals_image.yml."""
+def fill_globals(
+    project: Path, bucket: str = BUCKET, role_arn: str = ROLE_ARN, create_role: bool = True
+) -> None:
+    """Fill conf/sagemaker/globals.yml as a user would; the script writes globals_image.yml.
+    ``create_role=False`` when the account was provisioned with its role already."""
     globals_file = project / "conf/sagemaker/globals.yml"
     text = globals_file.read_text()
     text = text.replace("bucket: REPLACE_ME", f"bucket: {bucket}")
     text = text.replace("arn:aws:iam::REPLACE_ME:role/REPLACE_ME", role_arn)
     globals_file.write_text(text)
-    create_execution_role()  # the pre-flight checks that the role exists and trusts SageMaker
+    if create_role:  # the pre-flight checks that the role exists and trusts SageMaker
+        create_execution_role()
 
 
 def recorded_image(repo: Path) -> str:
@@ -208,7 +212,7 @@ def test_build_push_record_and_rerun_the_pipeline_as_the_least_privileged_submit
     """The whole route, in the local SageMaker, with IAM checks on: the submitter holds
     only submitter-policy.json and the job runs as the execution role with its policy."""
     account = iam_account(REPOSITORY=repository_name)
-    fill_globals(repo / "kedro_project", account["BUCKET"], account["ROLE_ARN"])
+    fill_globals(repo / "kedro_project", account["BUCKET"], account["ROLE_ARN"], create_role=False)
     raw_dir = repo / "kedro_project/data/01_raw"
     shutil.rmtree(raw_dir)  # a fresh clone has no data: the script makes it, as make run does
     submitter = {

@@ -163,7 +163,8 @@ def test_the_policies_cover_the_s3_locations_and_job_names_conf_sagemaker_uses()
     values = {**VALUES, "BUCKET": str(globals_["bucket"]), "PREFIX": str(globals_["prefix"])}
     execution = IAM_DIR / "sagemaker-execution-role-policy.json"
     submitter = IAM_DIR / "submitter-policy.json"
-    channel = as_s3_arn(training["channel"]) + "X_train.parquet"
+    # The node uploads the channel to <channel_upload>/<content hash>/ and the job reads it there.
+    channel = as_s3_arn(training["channel_upload"]) + "/0123abcd/X_train.parquet"
     model = as_s3_arn(training["estimator"]["output_path"]) + "/job/output/model.tar.gz"
 
     assert allowed(execution, "s3:GetObject", channel, values), channel

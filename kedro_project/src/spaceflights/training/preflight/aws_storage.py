@@ -81,6 +81,8 @@ def check_volume(
     """The image, the File-mode channel and a margin fit on the training volume."""
     if image_bytes is None:
         return
+    if training.estimator.input_mode == "FastFile":
+        channel_bytes = 0  # read from S3 as training goes, never copied onto the volume
     record = training.preflight.image_record
     # ECR reports the compressed size; the build-time record has the unpacked size.
     unpacked = max(image_bytes, record.size_bytes if record else 0)

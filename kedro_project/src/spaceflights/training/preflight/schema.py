@@ -6,7 +6,7 @@ arguments, which are checked against the estimator class itself (``estimator_arg
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
@@ -75,6 +75,7 @@ class Estimator(BaseModel):
     instance_type: str | None = None
     instance_count: int | None = Field(default=None, ge=1)
     volume_size: int | None = Field(default=None, ge=1)
+    input_mode: Literal["File", "FastFile"] | None = None
     max_run: int | None = Field(default=None, ge=1)
     max_wait: int | None = Field(default=None, ge=1)
     use_spot_instances: StrictBool | None = None
