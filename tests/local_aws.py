@@ -21,6 +21,7 @@ import pytest
 from local_sagemaker.account import provision
 from local_sagemaker.server import LocalSageMaker, start
 from local_sagemaker.settings import Settings
+from moto.sagemaker.models import sagemaker_backends
 from moto.sagemaker.responses import SageMakerResponse
 
 from tests.support import REPO_ROOT, build_image, checkout_image_tag
@@ -99,6 +100,10 @@ def aws_env(moto_endpoint, tmp_path, monkeypatch) -> dict[str, str]:
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
     monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+    # The server lives for the session, but every test starts with no training jobs: a
+    # Completed job left by one test would be reused by the next (same image, data and
+    # settings give the same address), which would then start no job of its own.
+    sagemaker_backends[ACCOUNT][REGION].reset()
     return {**os.environ, **settings}
 
 

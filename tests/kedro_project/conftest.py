@@ -38,6 +38,12 @@ def conf(tmp_path: Path, aws_env, bucket, monkeypatch) -> Path:
     return conf
 
 
+@pytest.fixture
+def aws(aws_env, bucket, execution_role, pushed_image) -> dict[str, str]:
+    """The local AWS with the bucket, the execution role and the image in place."""
+    return aws_env
+
+
 def parameters(conf: Path) -> dict:
     """The sagemaker environment's parameters, resolved as ``kedro run --env sagemaker`` does."""
     loader = OmegaConfigLoader(str(conf), **{**CONFIG_LOADER_ARGS, "default_run_env": "sagemaker"})

@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from spaceflights.training import jobs
+from spaceflights.training import job_stops, jobs
 from spaceflights.training.local_estimator import LocalToolkitEstimator
 
 JOB_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
@@ -85,7 +85,7 @@ class _InterruptedEstimator:
 
 
 def test_an_interrupted_wait_stops_the_job_and_says_how_it_ended(monkeypatch):
-    monkeypatch.setattr(jobs, "STOP_POLL_SECONDS", 0)
+    monkeypatch.setattr(job_stops, "STOP_POLL_SECONDS", 0)
     estimator = _InterruptedEstimator()
     with pytest.raises(jobs.TrainingJobError) as raised:
         jobs.run_training_job(estimator, {"train": "s3://bucket/channel/"}, "job-9")

@@ -57,12 +57,6 @@ def one_line(result: subprocess.CompletedProcess) -> str:
     return " ".join((result.stdout + result.stderr).split())
 
 
-@pytest.fixture
-def aws(aws_env, bucket, execution_role, pushed_image) -> dict[str, str]:
-    """The local AWS with the bucket, the execution role and the image in place."""
-    return aws_env
-
-
 @pytest.mark.docker
 def test_one_run_trains_in_the_local_sagemaker_with_the_same_r2_as_kedro_run(
     project, aws, pushed_image, create_training_job_requests
@@ -92,7 +86,10 @@ def test_one_run_trains_in_the_local_sagemaker_with_the_same_r2_as_kedro_run(
     assert metric_names == ["train:r2", "train:mae", "train:max_error"]
     assert request["ProfilerConfig"] == {"DisableProfiler": True}
     assert "DebugHookConfig" not in request
-    assert request["Tags"] == [{"Key": "project", "Value": "spaceflights"}]
+    assert request["Tags"] == [
+        {"Key": "project", "Value": "spaceflights"},
+        {"Key": "spaceflights:job-address", "Value": job["job_address"]},
+    ]
 
     description = boto3.client("sagemaker").describe_training_job(TrainingJobName=job["job_name"])
     assert description["TrainingJobStatus"] == "Completed"
@@ -130,7 +127,7 @@ def test_ctrl_c_stops_the_job_and_the_node_says_so(project, aws, pushed_image):
         if run.poll() is None:
             run.kill()
         if job_name:
-            _stop_if_running(job_name)
+            stop_if_running(job_name)
 
     assert description["TrainingJobStatus"] == "Stopped", output[-3000:]
     assert description["SecondaryStatus"] == "Stopped"
@@ -144,7 +141,7 @@ def test_ctrl_c_stops_the_job_and_the_node_says_so(project, aws, pushed_image):
     assert "busy" in log_messages(job_name)
 
 
-def _stop_if_running(job_name: str) -> None:
+def stop_if_running(job_name: str) -> None:
     """Leave no container behind when the node failed to stop its job."""
     sagemaker = boto3.client("sagemaker")
     if (

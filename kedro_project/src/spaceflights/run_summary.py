@@ -39,7 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     job = json.loads(TRAINING_JOB.read_text())
     metrics = json.loads(METRICS.read_text())
     print()
-    print(f"Training job:   {job['job_name']}")
+    reused = " (reused: an earlier run's job, same address)" if job.get("reused") else ""
+    print(f"Training job:   {job['job_name']}{reused}")
     print(f"model.tar.gz:   {job['model_artifact']}")
     print(f"Unpacked model: {catalog_location('model', env)}")
     print(f"Metrics:        {METRICS.resolve()}")

@@ -22,10 +22,11 @@ logger = logging.getLogger(__name__)
 HASH_LENGTH = 16
 
 
-def content_hash(folder: Path) -> str:
-    """A hash of every file's relative path and bytes, in a fixed order."""
+def content_hash(folder: Path, pattern: str = "*") -> str:
+    """A hash of the relative path and bytes of every file matching ``pattern``, in a fixed
+    order."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+    for path in sorted(p for p in folder.rglob(pattern) if p.is_file()):
         digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
         with path.open("rb") as stream:
             for block in iter(lambda: stream.read(1 << 20), b""):

@@ -6,22 +6,19 @@ import importlib
 import logging
 import re
 import secrets
-import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from spaceflights_training.environment import HOST_PREFIX
 
 from . import interruption
+from .job_stops import RUNNING, job_if_started, stop_after_interrupt
 from .uris import as_uri
 
 logger = logging.getLogger(__name__)
 
 MAX_JOB_NAME = 63
-RUNNING = ("InProgress", "Stopping")
-STOP_WAIT_LIMIT = 300
-STOP_POLL_SECONDS = 5
 # How a memory kill reads in a FailureReason: the image's sentence, SageMaker's own, or a
 # bare exit code from an image without a supervisor.
 KILLED_FOR_MEMORY = re.compile(
@@ -77,15 +74,38 @@ def run_training_job(estimator: Any, channels: Mapping[str, str], job_name: str)
     """Run the job, wait with logs, and return its description if it completed."""
     inputs = {name: as_uri(location) for name, location in channels.items()}
     logger.info("Starting training job %s with channels %s", job_name, inputs)
+    return _follow(
+        estimator, job_name, lambda: estimator.fit(inputs, job_name=job_name, wait=True, logs=True)
+    )
+
+
+def attach_training_job(estimator: Any, job_name: str) -> dict:
+    """Wait with logs for a job an earlier run started, as if this run had started it:
+    Ctrl-C stops it, and a failure reads the same. ``estimator`` must be a SageMaker SDK one.
+    """
+    # The SDK's handle on a job by name: what Estimator.attach builds, but attach itself
+    # waits without logs and before this run could stop the job on Ctrl-C.
+    from sagemaker.estimator import _TrainingJob
+
+    def wait() -> None:
+        estimator.latest_training_job = _TrainingJob(estimator.sagemaker_session, job_name)
+        estimator.latest_training_job.wait(logs="All")
+
+    return _follow(estimator, job_name, wait)
+
+
+def _follow(estimator: Any, job_name: str, start: Callable[[], None]) -> dict:
+    """Call ``start`` (which waits for the job) and turn every way it can end into either
+    the Completed job's description or a TrainingJobError that says what happened."""
     try:
-        estimator.fit(inputs, job_name=job_name, wait=True, logs=True)
+        start()
         if interruption.requested():
             raise KeyboardInterrupt  # swallowed on its way out of the SDK's local mode
     except KeyboardInterrupt as interrupt:
-        raise TrainingJobError(_stop_after_interrupt(estimator, job_name)) from interrupt
+        raise TrainingJobError(stop_after_interrupt(estimator, job_name)) from interrupt
     except Exception as exc:
         if interruption.requested():
-            raise TrainingJobError(_stop_after_interrupt(estimator, job_name)) from exc
+            raise TrainingJobError(stop_after_interrupt(estimator, job_name)) from exc
         description = _describe_if_started(estimator, job_name)
         if description is None:
             raise TrainingJobError(f"Training job {job_name} could not run: {exc}") from exc
@@ -99,10 +119,23 @@ def run_training_job(estimator: Any, channels: Mapping[str, str], job_name: str)
         except Exception:  # noqa: BLE001 - the description below says how the job ended
             logger.debug("Waiting for %s ended with an error", job_name, exc_info=True)
     description = estimator.latest_training_job.describe()
+    log_billable_seconds(description)
     if description.get("TrainingJobStatus") != "Completed":
         raise TrainingJobError(_failure_message(description))
     logger.info("Training job %s completed: %s", job_name, model_artifact(description))
     return description
+
+
+def log_billable_seconds(description: Mapping[str, Any]) -> None:
+    """Say what the job was billed for, as SageMaker reports it (local jobs have no bill)."""
+    seconds = description.get("BillableTimeInSeconds")
+    if seconds is not None:
+        logger.info(
+            "Training job %s ended %s after %s billable seconds.",
+            description.get("TrainingJobName"),
+            description.get("TrainingJobStatus"),
+            seconds,
+        )
 
 
 def model_artifact(description: Mapping[str, Any]) -> str:
@@ -110,65 +143,8 @@ def model_artifact(description: Mapping[str, Any]) -> str:
     return description["ModelArtifacts"]["S3ModelArtifacts"]
 
 
-def _job_if_started(estimator: Any, job_name: str) -> Any | None:
-    """The estimator's job object for ``job_name``, if fit got as far as creating it."""
-    job = getattr(estimator, "latest_training_job", None)
-    return job if getattr(job, "name", None) == job_name else None
-
-
-def _stop_after_interrupt(estimator: Any, job_name: str) -> str:
-    """Stop the job the run was waiting for and say how it ended.
-
-    Interrupting the wait does not end a job on SageMaker; left alone it keeps billing.
-    A local job is already stopped by the time the interrupt reaches here.
-    """
-    interrupted = f"Training job {job_name} was interrupted before it finished; no model was made."
-    job = _job_if_started(estimator, job_name)
-    if job is None or not hasattr(job, "stop"):
-        return interrupted
-    try:
-        status = job.describe().get("TrainingJobStatus")
-    except Exception:  # noqa: BLE001 - no record of the job: it never got going
-        return interrupted
-    if status not in RUNNING:
-        return f"Training job {job_name} was interrupted; it had already ended {status}."
-    logger.warning("Interrupted: stopping training job %s so it does not keep running.", job_name)
-    try:
-        job.stop()
-        status = _wait_until_ended(job)
-    except KeyboardInterrupt:
-        return (
-            f"Training job {job_name} was asked to stop, but the run was interrupted again "
-            "before it ended; check it with 'aws sagemaker describe-training-job "
-            f"--training-job-name {job_name}'."
-        )
-    except Exception as exc:  # noqa: BLE001 - the user must hear that it may still bill
-        return (
-            f"Training job {job_name} was interrupted, but stopping it failed ({exc}); stop "
-            f"it with 'aws sagemaker stop-training-job --training-job-name {job_name}'."
-        )
-    return (
-        f"Training job {job_name} was stopped because the run was interrupted; it ended {status}."
-    )
-
-
-def _wait_until_ended(job: Any) -> str:
-    """Poll the job until it has left InProgress and Stopping; return its last status."""
-    started = time.monotonic()
-    while True:
-        status = job.describe().get("TrainingJobStatus", "unknown")
-        if status not in RUNNING:
-            return status
-        if time.monotonic() - started > STOP_WAIT_LIMIT:
-            return f"{status} (still, after {STOP_WAIT_LIMIT} s of waiting)"
-        logger.info(
-            "Waiting for %s to stop (status %s); Ctrl-C again to stop waiting.", job.name, status
-        )
-        time.sleep(STOP_POLL_SECONDS)
-
-
 def _describe_if_started(estimator: Any, job_name: str) -> dict | None:
-    job = _job_if_started(estimator, job_name)
+    job = job_if_started(estimator, job_name)
     if job is None:
         return None
     try:

@@ -7,8 +7,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from spaceflights.training import artifacts, jobs, preflight
+from spaceflights.training import artifacts, job_reuse, jobs, preflight
 from spaceflights.training.channel_upload import publish_channel
+from spaceflights.training.job_address import JobAddress, job_address
 from spaceflights_training import model
 from spaceflights_training.environment import TRAIN_CHANNEL
 
@@ -40,19 +41,53 @@ def train_model(
     """Train in a training job on the channel that X_train and y_train were written to.
 
     The pre-flight runs first: the configuration, the hyperparameters and the data (with the
-    trainer's own checks) and, where configured, AWS. Only then is the channel uploaded
-    (``training.channel_upload``) and the job started. Returns what identifies the job and
-    its ``model.tar.gz``.
+    trainer's own checks) and, where configured, AWS. Then, unless ``training.reuse`` is
+    false, a job with the same content address (``job_address``) is looked for: a Completed
+    one is reused, one still InProgress is waited for. Only when a new job is needed is the
+    channel uploaded (``training.channel_upload``) and the job started. Returns what
+    identifies the job and its ``model.tar.gz``.
     """
     checked = preflight.check(training, model_options, X_train, y_train)
-    channel = publish_channel(training["channel"], training.get("channel_upload"))
-    estimator = jobs.make_estimator(training["estimator"], checked.hyperparameters)
-    description = jobs.run_training_job(estimator, {TRAIN_CHANNEL: channel}, checked.job_name)
+    address = job_address(training, checked.hyperparameters)
+    estimator_spec = job_reuse.tagged(training["estimator"], address.value)
+    earlier = _earlier_job(address, estimator_spec, training.get("reuse", True))
+    if earlier is not None and earlier.completed:
+        description = earlier.description
+    else:
+        estimator = jobs.make_estimator(estimator_spec, checked.hyperparameters)
+        if earlier is not None:
+            description = jobs.attach_training_job(estimator, earlier.name)
+        else:
+            channel = publish_channel(training["channel"], training.get("channel_upload"))
+            description = jobs.run_training_job(
+                estimator, {TRAIN_CHANNEL: channel}, checked.job_name
+            )
+        job_reuse.remember(address.value, description, estimator_spec)
     return {
-        "job_name": checked.job_name,
+        "job_name": description["TrainingJobName"],
         "model_artifact": jobs.model_artifact(description),
         "training_image": training["estimator"].get("image_uri"),
+        "job_address": address.value,
+        "reused": earlier is not None and earlier.completed,
     }
+
+
+def _earlier_job(
+    address: JobAddress, estimator_spec: dict[str, Any], reuse: bool
+) -> job_reuse.EarlierJob | None:
+    """A job that already has this run's address, if reuse is on; the run says which."""
+    if not reuse:
+        logger.info("training.reuse is false: starting a new training job.")
+        return None
+    if address.value is None:
+        logger.info("Not looking for an earlier training job: %s.", address.unaddressable)
+        return None
+    earlier = job_reuse.find(address.value, estimator_spec)
+    if earlier is None:
+        logger.info("No earlier training job has this address (%s).", address.value[:12])
+    else:
+        logger.info("%s", earlier.sentence())
+    return earlier
 
 
 def unpack_model(training_job: dict[str, Any]) -> dict[str, Any]:

@@ -97,6 +97,7 @@ class Training(_Strict):
     job_name_prefix: str = Field(min_length=1)
     channel: str = Field(min_length=1)
     channel_upload: str | None = None
+    reuse: StrictBool = True
     preflight: Preflight = Field(default_factory=Preflight)
     estimator: Estimator
 

@@ -1,0 +1,95 @@
+"""A training job's content address: what it trains on, with what, and at what cost.
+
+Two jobs with one address train the same model on the same resources, so a run that finds
+a Completed job with its address can take that job's ``model.tar.gz`` instead of paying
+again (``job_reuse``). The address covers:
+
+- the image, by its digest; without an image (the default environment), every ``.py``
+  file in the entry point's folder, which holds the training package;
+- the content of each channel (``channel_upload.content_hash``);
+- the hyperparameters as SageMaker stores them;
+- the estimator class and the settings that change the result or the bill (below).
+
+It leaves out what only names or files a job: its name, tags, output path, role and
+metric definitions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from spaceflights_training.environment import TRAIN_CHANNEL
+
+from .channel_upload import content_hash
+
+# Bump when what goes into an address changes, so no old address matches by accident.
+ADDRESS_FORMAT = "spaceflights-job-address/1"
+DIGEST_MARK = "@sha256:"
+# Estimator settings that change what a job computes or what it costs.
+RESOURCE_SETTINGS = (
+    "instance_type",
+    "instance_count",
+    "volume_size",
+    "max_run",
+    "use_spot_instances",
+    "max_wait",
+    "checkpoint_s3_uri",
+    "volume_kms_key",
+    "output_kms_key",
+    "subnets",
+    "security_group_ids",
+    "enable_network_isolation",
+    "input_mode",
+    "environment",
+    "container_entry_point",
+    "container_arguments",
+)
+
+
+@dataclass(frozen=True)
+class JobAddress:
+    """The address, or why this job cannot have one (then nothing is reused)."""
+
+    value: str | None
+    unaddressable: str = ""
+
+
+def job_address(training: Mapping[str, Any], hyperparameters: Mapping[str, str]) -> JobAddress:
+    """The content address of the job that ``training`` describes."""
+    estimator = training["estimator"]
+    image, unaddressable = _image_identity(estimator)
+    if image is None:
+        return JobAddress(None, unaddressable)
+    document = {
+        "format": ADDRESS_FORMAT,
+        "estimator": estimator.get("class"),
+        "image": image,
+        "channels": {TRAIN_CHANNEL: content_hash(Path(training["channel"]))},
+        "hyperparameters": dict(hyperparameters),
+        "resources": {key: estimator.get(key) for key in RESOURCE_SETTINGS},
+    }
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return JobAddress(hashlib.sha256(canonical.encode()).hexdigest())
+
+
+def _image_identity(estimator: Mapping[str, Any]) -> tuple[str | None, str]:
+    """What the job runs, by content; or None and the reason it is not known by content."""
+    image = estimator.get("image_uri")
+    if image:
+        if DIGEST_MARK in image:
+            return image[image.index(DIGEST_MARK) + 1 :], ""
+        return None, (
+            f"the image {image} is named by a tag, which can point at other code by now; "
+            "name it by digest (repository@sha256:...) to reuse jobs"
+        )
+    entry_point = estimator.get("entry_point")
+    if entry_point and Path(entry_point).is_file():
+        # The folder of the entry point holds the training package; only sources count,
+        # so compiled caches written by a run do not change the address.
+        return "code:" + content_hash(Path(entry_point).parent, "*.py"), ""
+    return None, "the estimator names neither an image nor an entry point"
