@@ -172,14 +172,15 @@ def pushed_image(moto_endpoint: str) -> str:
     tag = checkout_image_tag("test")
     labels = "--build-arg VCS_REF=test-revision --build-arg BUILD_DATE=2026-01-01T00:00:00Z"
     build_image(REPO_ROOT, tag, *labels.split())
-    repository = tag.replace(":", "-")
+    # The repository the IAM documents name; the tag keeps checkouts apart.
+    repository = IAM_VALUES["REPOSITORY"]
     ecr = client(moto_endpoint, "ecr")
     try:
         uri = ecr.create_repository(repositoryName=repository)["repository"]["repositoryUri"]
     except ecr.exceptions.RepositoryAlreadyExistsException:
         [found] = ecr.describe_repositories(repositoryNames=[repository])["repositories"]
         uri = found["repositoryUri"]
-    local = f"{REGISTRY}/{repository}:test"
+    local = f"{REGISTRY}/{repository}:{tag.partition(':')[2]}"
     for command in (["tag", tag, local], ["push", local]):
         result = subprocess.run(["docker", *command], capture_output=True, text=True, check=False)
         assert result.returncode == 0, result.stdout + result.stderr

@@ -9,7 +9,7 @@ from pathlib import Path
 import boto3
 import yaml
 
-from tests.local_aws import ROLE_ARN
+from tests.local_aws import ROLE_ARN, fill_iam
 from tests.support import REPO_ROOT
 
 TRUST_POLICY = REPO_ROOT / "scripts/iam/sagemaker-execution-role-trust.json"
@@ -27,6 +27,12 @@ def create_execution_role(arn: str = ROLE_ARN, trust: dict | None = None) -> str
         iam.update_assume_role_policy(RoleName=name, PolicyDocument=json.dumps(document))
     except iam.exceptions.NoSuchEntityException:
         iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(document))
+    # Its permissions, as scripts/iam/README.md attaches them: the pre-flight reads them.
+    iam.put_role_policy(
+        RoleName=name,
+        PolicyName="spaceflights-training",
+        PolicyDocument=fill_iam("sagemaker-execution-role-policy.json"),
+    )
     return arn
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import boto3
 import pytest
 
 from tests.kedro_project.conftest import stopped
+from tests.local_aws import BUCKET, ROLE_ARN, fill_iam
 from tests.preflight_support import create_execution_role, push_image
 
 pytestmark = pytest.mark.aws
@@ -223,3 +225,53 @@ def test_only_a_file_mode_channel_counts_against_the_volume(run, input_mode):
             preflight.check(training, run["params"]["model_options"], run["X"], run["y"])
     else:
         preflight.check(training, run["params"]["model_options"], run["X"], run["y"])
+
+
+def put_role_policy(document: dict) -> None:
+    boto3.client("iam").put_role_policy(
+        RoleName=ROLE_ARN.rsplit("/", 1)[-1],
+        PolicyName="spaceflights-training",
+        PolicyDocument=json.dumps(document),
+    )
+
+
+def execution_policy(without: str | None = None) -> dict:
+    """scripts/iam's execution-role policy for the test account, less one statement."""
+    document = json.loads(fill_iam("sagemaker-execution-role-policy.json"))
+    document["Statement"] = [s for s in document["Statement"] if s.get("Sid") != without]
+    return document
+
+
+def test_a_role_with_the_projects_policy_may_read_the_channel_and_pull_the_image(run):
+    from spaceflights.training import preflight
+
+    put_role_policy(execution_policy())
+    training = run["params"]["training"]
+
+    preflight.check(training, run["params"]["model_options"], run["X"], run["y"])
+
+
+@pytest.mark.parametrize(
+    ("statement", "action"),
+    [("ReadTheTrainingChannel", "s3:GetObject"), ("PullTheTrainingImage", "ecr:BatchGetImage")],
+)
+def test_a_role_that_may_not_read_the_channel_or_pull_the_image_stops_the_run(
+    run, create_training_job_requests, statement, action
+):
+    put_role_policy(execution_policy(without=statement))
+
+    sentence = stopped(run, create_training_job_requests)
+
+    assert "The execution role named by role_arn in conf/sagemaker/globals.yml" in sentence
+    assert f"may not {action} on arn:aws:" in sentence
+    assert "give the role scripts/iam/sagemaker-execution-role-policy.json" in sentence
+
+
+def test_a_deny_wins_over_an_allow(run, create_training_job_requests):
+    document = execution_policy()
+    document["Statement"].append(
+        {"Effect": "Deny", "Action": "s3:*", "Resource": f"arn:aws:s3:::{BUCKET}/*"}
+    )
+    put_role_policy(document)
+
+    assert "may not s3:GetObject" in stopped(run, create_training_job_requests)

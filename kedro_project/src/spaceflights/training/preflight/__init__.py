@@ -27,6 +27,7 @@ from .estimator_args import NODE_ARGUMENTS, check_class_spec
 from .findings import Findings, PreflightError
 from .job_settings import check_settings
 from .origin import ConfigOrigin, current
+from .role_access import check_role_access
 from .schema import ModelOptions, parse_model_options, parse_training
 
 __all__ = ["Checked", "PreflightError", "check", "check_model_options"]
@@ -133,6 +134,7 @@ def _check_aws(config, job_name, channel_bytes, origin, findings, session) -> No
         return
     aws_identity.check_role(config, aws, origin)
     ecr = image.ecr_image(config, origin, findings)
+    check_role_access(config, ecr, aws, origin)
     image_bytes = aws_identity.check_image(ecr, aws, origin) if ecr else None
     aws_storage.check_buckets(config, aws, origin)
     aws_storage.check_kms_keys(config, aws, origin)
