@@ -32,7 +32,7 @@ class Channel:
 
     def __init__(self, channel_dir: Path, features: Sequence[str]):
         if not channel_dir.is_dir():
-            raise channel_errors.channel_missing(channel_dir)
+            raise channel_errors.problem("channel_missing", folder=channel_dir)
         check_feature_names(features)
         self.features = list(features)
         self._X = _open(channel_dir / FEATURES_FILE)
@@ -41,16 +41,20 @@ class Channel:
         _check_columns(names, self.features)
         for name in self.features:
             if not _numeric(self._X.schema.field(name).type):
-                raise channel_errors.non_numeric_column(name, self._X.schema.field(name).type)
+                raise channel_errors.problem(
+                    "non_numeric_column", column=name, dtype=self._X.schema.field(name).type
+                )
         if len(self._y.schema.names) != 1:
-            raise channel_errors.not_one_target(self._y.schema.names)
+            raise channel_errors.problem("not_one_target", columns=self._y.schema.names)
         self.target = self._y.schema.names[0]
         if not _numeric(self._y.schema.field(self.target).type):
-            raise channel_errors.non_numeric_target(self.target)
+            raise channel_errors.problem("non_numeric_target", column=self.target)
         self.rows = _count_rows(self._X, FEATURES_FILE)
         target_rows = _count_rows(self._y, TARGET_FILE)
         if self.rows != target_rows:
-            raise channel_errors.row_counts_differ(self.rows, target_rows)
+            raise channel_errors.problem(
+                "row_counts_differ", features_rows=self.rows, target_rows=target_rows
+            )
 
     def batches(self, batch_rows: int = BATCH_ROWS) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """``(X, y)`` float64 arrays of up to ``batch_rows`` rows, in order, features only."""
@@ -79,8 +83,8 @@ class FiniteCounts:
         self.missing = np.zeros(len(self.features), dtype=np.int64)
         self.infinite = np.zeros(len(self.features), dtype=np.int64)
         self.rows = 0
-        self.target_missing: list[int] = []  # count, first row
-        self.target_infinite: list[int] = []
+        self.target_missing = [0, 0]  # count, first row
+        self.target_infinite = [0, 0]
 
     def add(self, X: np.ndarray, y: np.ndarray) -> None:
         self.missing += np.isnan(X).sum(axis=0)
@@ -90,21 +94,23 @@ class FiniteCounts:
             (np.isinf(y), self.target_infinite),
         ):
             if found.any():
-                if not tally:
-                    tally[:] = [0, self.rows + int(found.argmax())]
+                if not tally[0]:
+                    tally[1] = self.rows + int(found.argmax())
                 tally[0] += int(found.sum())
         self.rows += len(y)
 
     def raise_if_any(self) -> None:
         for name, missing, infinite in zip(self.features, self.missing, self.infinite, strict=True):
             if missing:
-                raise channel_errors.missing_values(name, int(missing))
+                raise channel_errors.problem("missing_values", column=name, count=int(missing))
             if infinite:
-                raise channel_errors.infinite_values(name, int(infinite))
-        if self.target_missing:
-            raise channel_errors.target_nan(self.target, *self.target_missing)
-        if self.target_infinite:
-            raise channel_errors.target_infinite(self.target, *self.target_infinite)
+                raise channel_errors.problem("infinite_values", column=name, count=int(infinite))
+        for kind, (count, first) in (
+            ("target_nan", self.target_missing),
+            ("target_infinite", self.target_infinite),
+        ):
+            if count:
+                raise channel_errors.problem(kind, column=self.target, count=count, first=first)
 
 
 def validate_training_data(
@@ -118,15 +124,15 @@ def validate_training_data(
     X = X[list(features)]
     for name in X.columns:
         if not (pd.api.types.is_numeric_dtype(X[name]) or pd.api.types.is_bool_dtype(X[name])):
-            raise channel_errors.non_numeric_column(name, X[name].dtype)
+            raise channel_errors.problem("non_numeric_column", column=name, dtype=X[name].dtype)
     if isinstance(y, pd.DataFrame):
         if y.shape[1] != 1:
-            raise channel_errors.not_one_target(list(y.columns))
+            raise channel_errors.problem("not_one_target", columns=list(y.columns))
         y = y.iloc[:, 0]
     if not pd.api.types.is_numeric_dtype(y):
-        raise channel_errors.non_numeric_target(y.name)
+        raise channel_errors.problem("non_numeric_target", column=y.name)
     if len(X) != len(y):
-        raise channel_errors.row_counts_differ(len(X), len(y))
+        raise channel_errors.problem("row_counts_differ", features_rows=len(X), target_rows=len(y))
     X, y = X.astype("float64"), y.astype("float64")
     counts = FiniteCounts(list(X.columns), str(y.name))
     counts.add(X.to_numpy(), y.to_numpy())
@@ -137,28 +143,28 @@ def validate_training_data(
 def _check_columns(names: Sequence[object], features: Sequence[str]) -> None:
     duplicated = sorted({str(n) for n in names if list(names).count(n) > 1})
     if duplicated:
-        raise channel_errors.duplicated_columns(duplicated)
+        raise channel_errors.problem("duplicated_columns", columns=duplicated)
     missing = [name for name in features if name not in names]
     if missing:
-        raise channel_errors.missing_feature(missing[0], names)
+        raise channel_errors.problem("missing_feature", column=missing[0], columns=names)
 
 
 def _open(path: Path) -> ds.Dataset:
     if not path.exists():
-        raise channel_errors.file_missing(path)
+        raise channel_errors.problem("file_missing", file=path.name, folder=path.parent)
     parts = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
     try:
         dataset = ds.dataset([str(p) for p in parts], format="parquet")
         dataset.count_rows()  # reads every part's footer: a cut-off file fails here
     except (pa.ArrowException, OSError, ValueError) as exc:
-        raise channel_errors.unreadable(path, exc) from exc
+        raise channel_errors.problem("unreadable", file=path.name, error=exc) from exc
     return dataset
 
 
 def _count_rows(dataset: ds.Dataset, name: str) -> int:
     rows = dataset.count_rows()
     if rows == 0:
-        raise channel_errors.no_rows(name)
+        raise channel_errors.problem("no_rows", file=name)
     return rows
 
 

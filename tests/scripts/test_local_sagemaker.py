@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tarfile
 import time
+from pathlib import Path
 
 import boto3
 import pytest
@@ -117,13 +118,20 @@ def test_an_image_not_in_the_registry_fails_the_job(aws_env, bucket, execution_r
     )
 
 
+def upload_probe_channel(bucket: str, channel_dir: Path) -> None:
+    """The test channel at spaceflights/channels/probe/, where the probe jobs read it."""
+    for path in channel_dir.iterdir():
+        boto3.client("s3").upload_file(
+            str(path), bucket, f"spaceflights/channels/probe/{path.name}"
+        )
+
+
 @pytest.mark.docker
 def test_the_container_gets_the_platform_contract_and_checkpoints_sync(
     aws_env, bucket, execution_role, pushed_image, channel_dir
 ):
+    upload_probe_channel(bucket, channel_dir)
     s3 = boto3.client("s3")
-    for path in channel_dir.iterdir():
-        s3.upload_file(str(path), bucket, f"spaceflights/channels/probe/{path.name}")
     checkpoints = f"s3://{bucket}/spaceflights/training-jobs/checkpoints/probe"
     s3.put_object(
         Bucket=bucket, Key="spaceflights/training-jobs/checkpoints/probe/step-1", Body=b"1"
@@ -179,9 +187,7 @@ time.sleep(300)
 def test_stop_training_job_sends_sigterm_and_the_job_ends_stopped(
     aws_env, bucket, execution_role, pushed_image, channel_dir
 ):
-    s3 = boto3.client("s3")
-    for path in channel_dir.iterdir():
-        s3.upload_file(str(path), bucket, f"spaceflights/channels/probe/{path.name}")
+    upload_probe_channel(bucket, channel_dir)
     algorithm = {
         "TrainingImage": pushed_image,
         "TrainingInputMode": "File",
