@@ -85,6 +85,7 @@ def test_make_preflight_lists_every_problem(project):
         env={"PATH": "/usr/bin:/bin", "AWS_CONFIG_FILE": "/nonexistent"},
     )
     assert result.returncode == 1
+    assert "conf/sagemaker/globals.yml still has REPLACE_ME in bucket" in result.stderr
     assert "Pre-flight check found" in result.stderr
     assert "role_arn in conf/sagemaker/globals.yml (used by training.estimator.role)" in (
         " ".join(result.stderr.split())

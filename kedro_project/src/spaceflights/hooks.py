@@ -23,16 +23,17 @@ class RequireFilledGlobals:
 
     @hook_impl
     def after_context_created(self, context: KedroContext) -> None:
-        unfilled = [
-            key
-            for key, value in context.config_loader["globals"].items()
-            if PLACEHOLDER in str(value)
-        ]
-        if unfilled:
-            raise UnfilledConfigError(
-                f"conf/{context.env}/globals.yml still has {PLACEHOLDER} in "
-                f"{', '.join(sorted(unfilled))}: fill those in first (README.md, 'AWS setup')."
-            )
+        refuse_unfilled(context.config_loader["globals"], context.env)
+
+
+def refuse_unfilled(globals_: dict[str, Any], env: str) -> None:
+    """Raise ``UnfilledConfigError`` naming every global still holding the placeholder."""
+    unfilled = [key for key, value in globals_.items() if PLACEHOLDER in str(value)]
+    if unfilled:
+        raise UnfilledConfigError(
+            f"conf/{env}/globals.yml still has {PLACEHOLDER} in "
+            f"{', '.join(sorted(unfilled))}: fill those in first (README.md, 'AWS setup')."
+        )
 
 
 class GuardTheRun:

@@ -16,6 +16,7 @@ import pandas as pd
 from kedro.config import OmegaConfigLoader
 
 logging.disable(logging.INFO)  # importing Kedro's framework logs its logging setup
+from spaceflights.hooks import UnfilledConfigError, refuse_unfilled  # noqa: E402
 from spaceflights.settings import CONFIG_LOADER_ARGS  # noqa: E402
 from spaceflights.training import preflight  # noqa: E402
 from spaceflights.training.preflight.origin import ConfigOrigin  # noqa: E402
@@ -33,6 +34,11 @@ def main(argv: list[str] | None = None) -> int:
     loader = OmegaConfigLoader(
         str(args.conf_source), **{**CONFIG_LOADER_ARGS, "default_run_env": args.env}
     )
+    unfilled = ""
+    try:
+        refuse_unfilled(loader["globals"], args.env)  # kedro run refuses these at its start
+    except UnfilledConfigError as error:
+        unfilled = str(error)
     parameters = loader["parameters"]
     training = parameters.get("training", {})
     channel = Path(str(training.get("channel", "")))
@@ -50,7 +56,10 @@ def main(argv: list[str] | None = None) -> int:
             origin=ConfigOrigin(args.conf_source, args.env),
         )
     except preflight.PreflightError as error:
-        print(error, file=sys.stderr)
+        print("\n".join(filter(None, (unfilled, str(error)))), file=sys.stderr)
+        return 1
+    if unfilled:
+        print(unfilled, file=sys.stderr)
         return 1
     print(f"Pre-flight passed for the {args.env} environment.")
     return 0
