@@ -115,12 +115,13 @@ TRAINING_STARTED = trainer.TRAINING_STARTED
 TRAIN_NODE_ONLY = ("--from-nodes", "train_model_node", "--to-nodes", "train_model_node")
 
 
-def write_big_channel(project: Path, features: list[str]) -> None:
-    channel = project / "data/05_model_input/train"
+def write_big_channel(channel: Path, features: list[str]) -> Path:
+    """A channel of BIG_ROWS rows in ``channel`` (a project's is data/05_model_input/train)."""
     channel.mkdir(parents=True, exist_ok=True)
     X, y = make_training_frames(features, rows=BIG_ROWS)
     X.to_parquet(channel / "X_train.parquet")
     y.to_parquet(channel / "y_train.parquet")
+    return channel
 
 
 def start_kedro(project: Path, *args: str, tmpdir: Path) -> subprocess.Popen:

@@ -23,13 +23,13 @@ from spaceflights_training.environment import PROGRAM
 from spaceflights_training.hyperparameters import to_sagemaker
 from spaceflights_training.job_folder import HOST, write_job_folder
 from tests.support import (
-    BIG_ROWS,
     REPO_ROOT,
     TRAINING_STARTED,
     assert_one_sentence,
     build_image,
     checkout_image_tag,
     make_training_frames,
+    write_big_channel,
 )
 
 pytestmark = pytest.mark.docker
@@ -373,11 +373,7 @@ def test_shell_scripts_are_shellcheck_clean():
 @pytest.fixture(scope="session")
 def big_channel(tmp_path_factory, model_options) -> Path:
     channel = tmp_path_factory.mktemp("big") / "channel"
-    channel.mkdir()
-    X, y = make_training_frames(list(model_options["features"]), rows=BIG_ROWS)
-    X.to_parquet(channel / "X_train.parquet")
-    y.to_parquet(channel / "y_train.parquet")
-    return channel
+    return write_big_channel(channel, list(model_options["features"]))
 
 
 def start_train(image: str, job: Path, container: str, *extra: str) -> None:

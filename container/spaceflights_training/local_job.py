@@ -30,7 +30,6 @@ from .environment import (
     CHANNEL_ENV_PREFIX,
     CODE_DIR,
     DATA_DIR,
-    FAILURE_FILE,
     ML_ROOT,
     MODEL_DIR,
     MODEL_DIR_ENV,
@@ -41,6 +40,7 @@ from .environment import (
     TOOLKIT_COMMAND,
     TRAIN_CHANNEL,
 )
+from .failure import read_failure
 from .hyperparameters import to_args
 from .job_folder import HOST, write_job_folder
 
@@ -92,12 +92,11 @@ def command(mode: str, hyperparameters: dict[str, str]) -> list[str]:
 def report(job: Path, exit_code: int) -> tuple[str, int]:
     """One line on how the job ended, and the exit code to end with: success needs a model."""
     model = job / MODEL_DIR / MODEL_FILE
-    failure = job / OUTPUT_DIR / FAILURE_FILE
     if exit_code == 0:
         if model.is_file():
             return f"Model: {model}", 0
         return f"Training exited 0 but wrote no model ({model} is missing).", 1
-    reason = " ".join(failure.read_text().split()) if failure.is_file() else ""
+    reason = read_failure(job / OUTPUT_DIR)
     line = f"Training failed (exit {exit_code}): {reason or 'no failure sentence; see the log.'}"
     if exit_code == KILLED and "out of memory" not in reason:
         line += (

@@ -89,17 +89,9 @@ def document(
 
 
 def to_document(model: LinearRegression, hyperparameters: Hyperparameters) -> dict[str, Any]:
-    """The JSON document that ``model.json`` holds."""
-    return {
-        "format": MODEL_FORMAT,
-        "features": list(model.feature_names_in_),
-        "coefficients": [float(c) for c in model.coef_],
-        "intercept": float(model.intercept_),
-        "hyperparameters": {
-            "fit_intercept": hyperparameters.fit_intercept,
-            "positive": hyperparameters.positive,
-        },
-    }
+    """The JSON document that ``model.json`` holds, for a fitted LinearRegression."""
+    fitted = regression.Fit(np.asarray(model.coef_), float(model.intercept_))
+    return document(hyperparameters, fitted, list(model.feature_names_in_))
 
 
 def parse_document(raw: bytes | str) -> dict[str, Any]:

@@ -103,7 +103,7 @@ def test_docker_env_trains_in_the_image_with_the_local_runs_r2(
 
 
 def test_sigterm_on_a_docker_env_run_stops_its_container(project, image, features, tmp_path):
-    write_big_channel(project, features)
+    write_big_channel(project / "data/05_model_input/train", features)
     run = start_kedro(
         project,
         "--env",

@@ -35,7 +35,7 @@ def processes_in(folder: Path) -> list[psutil.Process]:
 def test_a_signal_to_kedro_stops_training_and_leaves_nothing_behind(
     project, features, tmp_path, stop_signal
 ):
-    write_big_channel(project, features)
+    write_big_channel(project / "data/05_model_input/train", features)
     tmpdir = tmp_path / "tmp"
     run = start_kedro(project, *TRAIN_NODE_ONLY, tmpdir=tmpdir)
     read_until(run, TRAINING_STARTED)
@@ -55,7 +55,7 @@ def test_a_signal_to_kedro_stops_training_and_leaves_nothing_behind(
 def test_a_second_run_in_the_same_folder_refuses_to_start_and_names_the_first(
     project, features, tmp_path
 ):
-    write_big_channel(project, features)
+    write_big_channel(project / "data/05_model_input/train", features)
     first = start_kedro(project, *TRAIN_NODE_ONLY, tmpdir=tmp_path / "tmp")
     read_until(first, TRAINING_STARTED)
     # Paused, the first run holds the folder for as long as the second needs to try it.

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from spaceflights_training import memory
 from spaceflights_training.environment import HOST_PREFIX
 
 from . import interruption
@@ -19,10 +20,11 @@ from .uris import as_uri
 logger = logging.getLogger(__name__)
 
 MAX_JOB_NAME = 63
-# How a memory kill reads in a FailureReason: the image's sentence, SageMaker's own, or a
-# bare exit code from an image without a supervisor.
+# How a memory kill reads in a FailureReason: the image's sentence, or the kill itself as
+# the image's supervisor recognises it (SageMaker's OutOfMemory, a toolkit's ExitCode -9),
+# or the local backend's "exit -9".
 KILLED_FOR_MEMORY = re.compile(
-    r"out of memory|OutOfMemory|ExitCode:? (-9|137)\b|exit (-9|137)\b|SIGKILL", re.I
+    rf"out of memory|{memory.KILLED_PATTERN.pattern}|exit (-9|137)\b|SIGKILL", re.I
 )
 CLOUDWATCH_LOG_GROUP = "/aws/sagemaker/TrainingJobs"
 
