@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 
 from . import channel_errors
 from .environment import FEATURES_FILE, TARGET_FILE
@@ -35,10 +35,9 @@ class Channel:
             raise channel_errors.problem("channel_missing", folder=channel_dir)
         check_feature_names(features)
         self.features = list(features)
-        self._X = _open(channel_dir / FEATURES_FILE)
-        self._y = _open(channel_dir / TARGET_FILE)
-        names = self._X.schema.names
-        _check_columns(names, self.features)
+        self._X = ParquetTable(channel_dir / FEATURES_FILE)
+        self._y = ParquetTable(channel_dir / TARGET_FILE)
+        _check_columns(self._X.schema.names, self.features)
         for name in self.features:
             if not _numeric(self._X.schema.field(name).type):
                 raise channel_errors.problem(
@@ -49,21 +48,16 @@ class Channel:
         self.target = self._y.schema.names[0]
         if not _numeric(self._y.schema.field(self.target).type):
             raise channel_errors.problem("non_numeric_target", column=self.target)
-        self.rows = _count_rows(self._X, FEATURES_FILE)
-        target_rows = _count_rows(self._y, TARGET_FILE)
-        if self.rows != target_rows:
+        self.rows = self._X.rows
+        if self.rows != self._y.rows:
             raise channel_errors.problem(
-                "row_counts_differ", features_rows=self.rows, target_rows=target_rows
+                "row_counts_differ", features_rows=self.rows, target_rows=self._y.rows
             )
 
     def batches(self, batch_rows: int = BATCH_ROWS) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """``(X, y)`` float64 arrays of up to ``batch_rows`` rows, in order, features only."""
-        X_batches = self._X.to_batches(
-            columns=self.features, batch_size=batch_rows, use_threads=False
-        )
-        y_batches = self._y.to_batches(batch_size=batch_rows, use_threads=False)
-        X_rows = (_as_float(b, self.features) for b in X_batches)
-        y_rows = (_as_float(b, [self.target])[:, 0] for b in y_batches)
+        X_rows = (_as_float(b, self.features) for b in self._X.batches(self.features, batch_rows))
+        y_rows = (_as_float(b, [self.target])[:, 0] for b in self._y.batches(None, batch_rows))
         yield from _aligned(X_rows, y_rows)
 
     def checked_batches(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
@@ -73,6 +67,42 @@ class Channel:
             counts.add(X, y)
             yield X, y
         counts.raise_if_any()
+
+
+class ParquetTable:
+    """One table of the channel: a parquet file, or a folder of parquet parts read in order.
+
+    Opening reads every part's footer, so a cut-off file fails before training starts, and
+    requires one schema across the parts. Names starting with ``.`` or ``_`` are not parts
+    (Spark's ``_SUCCESS`` and ``.crc`` files), as in pyarrow's own dataset discovery.
+    """
+
+    def __init__(self, path: Path):
+        if not path.exists():
+            raise channel_errors.problem("file_missing", file=path.name, folder=path.parent)
+        self.name = path.name
+        self.parts = _parts(path) if path.is_dir() else [path]
+        try:
+            footers = [pq.read_metadata(part) for part in self.parts]
+        except (pa.ArrowException, OSError) as exc:
+            raise channel_errors.problem("unreadable", file=self.name, error=exc) from exc
+        if not footers:
+            raise channel_errors.problem("no_rows", file=self.name)
+        self.schema = footers[0].schema.to_arrow_schema()
+        for part, footer in zip(self.parts[1:], footers[1:], strict=True):
+            if not footer.schema.to_arrow_schema().equals(self.schema):
+                raise channel_errors.problem(
+                    "parts_differ", file=self.name, part=part.name, first=self.parts[0].name
+                )
+        self.rows = sum(footer.num_rows for footer in footers)
+        if self.rows == 0:
+            raise channel_errors.problem("no_rows", file=self.name)
+
+    def batches(self, columns: Sequence[str] | None, batch_rows: int) -> Iterator[pa.RecordBatch]:
+        """The ``columns`` (all when None) of every part, ``batch_rows`` rows at a time."""
+        for part in self.parts:
+            with pq.ParquetFile(part, memory_map=True) as parquet:
+                yield from parquet.iter_batches(batch_size=batch_rows, columns=columns)
 
 
 class FiniteCounts:
@@ -87,6 +117,9 @@ class FiniteCounts:
         self.target_infinite = [0, 0]
 
     def add(self, X: np.ndarray, y: np.ndarray) -> None:
+        if np.isfinite(X).all() and np.isfinite(y).all():
+            self.rows += len(y)
+            return
         self.missing += np.isnan(X).sum(axis=0)
         self.infinite += np.isinf(X).sum(axis=0)
         for found, tally in (
@@ -149,23 +182,13 @@ def _check_columns(names: Sequence[object], features: Sequence[str]) -> None:
         raise channel_errors.problem("missing_feature", column=missing[0], columns=names)
 
 
-def _open(path: Path) -> ds.Dataset:
-    if not path.exists():
-        raise channel_errors.problem("file_missing", file=path.name, folder=path.parent)
-    parts = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-    try:
-        dataset = ds.dataset([str(p) for p in parts], format="parquet")
-        dataset.count_rows()  # reads every part's footer: a cut-off file fails here
-    except (pa.ArrowException, OSError, ValueError) as exc:
-        raise channel_errors.problem("unreadable", file=path.name, error=exc) from exc
-    return dataset
-
-
-def _count_rows(dataset: ds.Dataset, name: str) -> int:
-    rows = dataset.count_rows()
-    if rows == 0:
-        raise channel_errors.problem("no_rows", file=name)
-    return rows
+def _parts(folder: Path) -> list[Path]:
+    return sorted(
+        path
+        for path in folder.rglob("*")
+        if path.is_file()
+        and not any(name.startswith((".", "_")) for name in path.relative_to(folder).parts)
+    )
 
 
 def _numeric(arrow_type: pa.DataType) -> bool:
@@ -177,10 +200,29 @@ def _numeric(arrow_type: pa.DataType) -> bool:
 
 
 def _as_float(batch: pa.RecordBatch, columns: Sequence[str]) -> np.ndarray:
-    # zero_copy_only=False: nulls become NaN, which FiniteCounts then reports.
-    return np.column_stack(
-        [batch.column(c).to_numpy(zero_copy_only=False).astype("float64") for c in columns]
-    )
+    """The ``columns`` of ``batch`` as one float64 array, each column copied once."""
+    out = np.empty((batch.num_rows, len(columns)), order="F")  # filled column by column
+    for i, name in enumerate(columns):
+        out[:, i] = _numbers(batch.column(name))
+    return out
+
+
+def _numbers(column: pa.Array) -> np.ndarray:
+    """A numeric column as numpy numbers, nulls as NaN (which FiniteCounts then reports).
+
+    Not ``Array.to_numpy``: its conversion imports pandas, a third of a second at the start
+    of every job. DLPack hands over a numeric column without nulls as it is.
+    """
+    if column.null_count == 0 and not pa.types.is_boolean(column.type):
+        return np.from_dlpack(column)
+    as_float = column.cast(pa.float64())  # booleans are bit-packed; nulls need a mask
+    start, end = as_float.offset, as_float.offset + len(as_float)
+    values = np.frombuffer(as_float.buffers()[1], dtype=np.float64, count=end)[start:]
+    if not as_float.null_count:
+        return values
+    bits = np.frombuffer(as_float.buffers()[0], dtype=np.uint8)
+    valid = np.unpackbits(bits, count=end, bitorder="little")[start:].astype(bool)
+    return np.where(valid, values, np.nan)
 
 
 def _aligned(

@@ -35,30 +35,37 @@ class Moments:
     count: int = 0
     mean: np.ndarray = field(init=False)
     centred: np.ndarray = field(init=False)
-    raw: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         size = self.n_features + 1
         self.mean = np.zeros(size)
         self.centred = np.zeros((size, size))
-        self.raw = np.zeros((size, size))
 
     def add(self, X: np.ndarray, y: np.ndarray) -> None:
         """Fold one batch of rows in."""
-        if len(y) == 0:
+        rows = len(y)
+        if rows == 0:
             return
-        Z = np.column_stack([X, y]).astype("float64", copy=False)
-        rows = len(Z)
-        batch_mean = Z.mean(axis=0)
-        deviation = Z - batch_mean
+        p = self.n_features
+        batch_mean = np.append(X.mean(axis=0), y.mean())
+        X_dev, y_dev = X - batch_mean[:p], y - batch_mean[p]
+        block = np.empty((p + 1, p + 1))
+        block[:p, :p] = X_dev.T @ X_dev
+        block[:p, p] = block[p, :p] = X_dev.T @ y_dev
+        block[p, p] = y_dev @ y_dev
         delta = batch_mean - self.mean
         total = self.count + rows
-        self.centred += deviation.T @ deviation + np.outer(delta, delta) * (
-            self.count * rows / total
-        )
-        self.raw += Z.T @ Z
+        self.centred += block + np.outer(delta, delta) * (self.count * rows / total)
         self.mean += delta * (rows / total)
         self.count = total
+
+    @property
+    def raw(self) -> np.ndarray:
+        """The uncentred cross-products ``[X | y]' [X | y]``, for a fit without an intercept.
+
+        Adding the means back loses nothing: both terms are accurate, unlike the reverse.
+        """
+        return self.centred + self.count * np.outer(self.mean, self.mean)
 
 
 @dataclass(frozen=True)
@@ -126,9 +133,11 @@ class Scores:
         error = y - predicted
         self.count += len(y)
         self.squared_error += float(error @ error)
-        self.squared_total += float(((y - self.target_mean) ** 2).sum())
-        self.absolute_error += float(np.abs(error).sum())
-        self.max_error = max(self.max_error, float(np.abs(error).max(initial=0.0)))
+        centred = y - self.target_mean
+        self.squared_total += float(centred @ centred)
+        np.abs(error, out=error)
+        self.absolute_error += float(error.sum())
+        self.max_error = max(self.max_error, float(error.max(initial=0.0)))
 
     def metrics(self) -> dict[str, float]:
         """The same numbers as scikit-learn's r2_score, mean_absolute_error and max_error."""

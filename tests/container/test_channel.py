@@ -1,12 +1,15 @@
 """The channel on disk: one file or a folder of parts, streamed in aligned batches."""
 
+import subprocess
+import sys
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from spaceflights_training.channel import Channel
+from spaceflights_training.channel import Channel, _as_float
 from spaceflights_training.errors import TrainingInputError
 from tests.support import assert_one_sentence, make_training_frames
 
@@ -63,3 +66,67 @@ def test_a_nullable_integer_column_with_nulls_is_reported_not_crashed(tmp_path, 
 
     with pytest.raises(TrainingInputError, match="has 1 missing values"):
         list(Channel(tmp_path, features).checked_batches())
+
+
+def test_a_spark_style_folder_reads_its_parts_and_skips_markers(tmp_path, features):
+    X, y = make_training_frames(features, rows=200)
+    write_parts(tmp_path / "X_train.parquet", X, rows_per_part=70)
+    write_parts(tmp_path / "y_train.parquet", y, rows_per_part=200)
+    for table in ("X_train.parquet", "y_train.parquet"):
+        (tmp_path / table / "_SUCCESS").touch()  # what Spark leaves beside its parts
+        (tmp_path / table / ".part-00000.parquet.crc").write_bytes(b"not parquet")
+
+    channel = Channel(tmp_path, features)
+
+    assert channel.rows == 200
+    np.testing.assert_array_equal(np.vstack([b[0] for b in channel.batches()]), X.to_numpy())
+
+
+def test_parts_with_different_schemas_are_one_sentence(tmp_path, features):
+    X, y = make_training_frames(features, rows=100)
+    write_parts(tmp_path / "X_train.parquet", X, rows_per_part=50)
+    X.iloc[50:].astype({features[0]: "float32"}).to_parquet(
+        tmp_path / "X_train.parquet" / "part-00001.parquet", index=False
+    )
+    y.to_parquet(tmp_path / "y_train.parquet", index=False)
+
+    with pytest.raises(TrainingInputError) as raised:
+        Channel(tmp_path, features)
+
+    assert_one_sentence(str(raised.value), "part-00001.parquet differs from part-00000.parquet")
+
+
+@pytest.mark.parametrize(
+    ("values", "arrow_type"),
+    [
+        ([True, None, False, True], pa.bool_()),
+        ([1, None, 3, 4], pa.int32()),
+        ([1.5, 2.5, None, 4.5], pa.float64()),
+        ([1, 2, 3, 4], pa.uint8()),
+    ],
+)
+def test_every_numeric_column_becomes_float64_with_nulls_as_nan(values, arrow_type):
+    column = pa.array(values, type=arrow_type).slice(1)  # an offset, as batches can have
+    expected = np.array([np.nan if v is None else float(v) for v in values[1:]])
+
+    batch = pa.record_batch([column], names=["c"])
+
+    np.testing.assert_array_equal(_as_float(batch, ["c"])[:, 0], expected)
+
+
+def test_training_never_imports_pandas(channel_dir, tmp_path):
+    # pyarrow's to_numpy imports pandas, a third of a second at the start of every job.
+    script = (
+        "import sys; from spaceflights_training import trainer; "
+        "from spaceflights_training.environment import TrainingEnvironment; "
+        "env = TrainingEnvironment.from_env({'SM_CHANNEL_TRAIN': sys.argv[1], "
+        "'SM_MODEL_DIR': sys.argv[2], 'SM_OUTPUT_DIR': sys.argv[2]}); "
+        "trainer.train(env, []); print(sorted(m for m in ('pandas', 'sklearn', 'scipy') "
+        "if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(channel_dir), str(tmp_path)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+
+    assert result.stdout.splitlines()[-1] == "[]"
