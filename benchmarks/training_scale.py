@@ -8,10 +8,13 @@ it) and trains on it:
     the entry point in a subprocess, as `kedro run` trains);
   - in the image: `docker run IMAGE train` under `docker run --memory` caps (8g is an
     ml.m5.large), as SageMaker runs it.
-Peak memory is the training process's peak RSS (the supervisor logs it). Prints one
-table; the README's sizing table is made from it.
+In process and through the contract run --repeats times each, alternating, and the table
+shows the median of each (the first run of either is no colder than the other's). Peak
+memory is the training process's peak RSS (the supervisor logs it). Prints one table; the
+README's sizing table is made from it.
 
-    .venv/bin/python benchmarks/training_scale.py [--rows 1M,10M,50M] [--caps 8g] [--image I]
+    .venv/bin/python benchmarks/training_scale.py [--rows 1M,2M,5M,10M,50M] [--caps 8g]
+        [--image I] [--repeats 3]
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import argparse
 import contextlib
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -128,6 +132,12 @@ def in_image(channel: Path, work: Path, image: str, cap: str) -> tuple[float, fl
     return seconds, float(peaks[-1]) if peaks else float("nan"), outcome
 
 
+def _median(runs: list[tuple[float, float]]) -> tuple[float, float]:
+    if not runs:
+        return float("nan"), float("nan")
+    return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+
+
 @contextlib.contextmanager
 def _redirect(sink) -> Iterator[None]:
     """Send this process's stdout and stderr, and so its children's, to ``sink`` for a while."""
@@ -146,10 +156,11 @@ def _redirect(sink) -> Iterator[None]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", default="1M,10M,50M")
+    parser.add_argument("--rows", default="1M,2M,5M,10M,50M")
     parser.add_argument("--caps", default="8g")
     parser.add_argument("--image", default="spaceflights-training:latest")
     parser.add_argument("--skip-in-process-above", default="50M")
+    parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     limit = parse_rows(args.skip_in_process_above)
     print("rows | raw X | in process (s, MiB) | contract (s, MiB, x time) | image (cap: s, MiB)")
@@ -158,8 +169,13 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as folder:
             work = Path(folder)
             raw = write_channel(work / "channel", rows)
-            base = in_process(work / "channel") if rows <= limit else (float("nan"),) * 2
-            contract = through_contract(work / "channel", work)
+            bases, contracts = [], []
+            for _ in range(args.repeats):
+                if rows <= limit:
+                    bases.append(in_process(work / "channel"))
+                contracts.append(through_contract(work / "channel", work))
+            base = _median(bases)
+            contract = _median(contracts)
             images = [
                 (cap, *in_image(work / "channel", work, args.image, cap))
                 for cap in args.caps.split(",")
