@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -108,9 +109,10 @@ def build_image(context: Path, tag: str, *build_args: str) -> subprocess.Complet
 
 # ---- long-running training, for the tests that stop it ----------------------------------
 
-# Rows enough that training takes seconds, so a signal sent when training starts lands
-# while it runs; the tests wait for the entry point's log line, never for a fixed time.
-BIG_ROWS = 3_000_000
+# Rows enough that training takes seconds (streamed, 10M rows take about two), so a signal
+# sent when training starts lands while it runs; the tests wait for the entry point's log
+# line, never for a fixed time.
+BIG_ROWS = 10_000_000
 TRAINING_STARTED = trainer.TRAINING_STARTED
 TRAIN_NODE_ONLY = ("--from-nodes", "train_model_node", "--to-nodes", "train_model_node")
 
@@ -118,10 +120,23 @@ TRAIN_NODE_ONLY = ("--from-nodes", "train_model_node", "--to-nodes", "train_mode
 def write_big_channel(channel: Path, features: list[str]) -> Path:
     """A channel of BIG_ROWS rows in ``channel`` (a project's is data/05_model_input/train)."""
     channel.mkdir(parents=True, exist_ok=True)
-    X, y = make_training_frames(features, rows=BIG_ROWS)
-    X.to_parquet(channel / "X_train.parquet")
-    y.to_parquet(channel / "y_train.parquet")
+    for table in _big_channel(tuple(features)).iterdir():
+        shutil.copy2(table, channel / table.name)
     return channel
+
+
+@functools.cache
+def _big_channel(features: tuple[str, ...]) -> Path:
+    # Made once per test session and copied: writing 10M rows takes seconds.
+    folder = Path(_SESSION_FILES.name) / hashlib.sha256(repr(features).encode()).hexdigest()
+    folder.mkdir()
+    X, y = make_training_frames(list(features), rows=BIG_ROWS)
+    X.to_parquet(folder / "X_train.parquet", index=False)
+    y.to_parquet(folder / "y_train.parquet", index=False)
+    return folder
+
+
+_SESSION_FILES = tempfile.TemporaryDirectory(prefix="spaceflights-tests-")
 
 
 def start_kedro(project: Path, *args: str, tmpdir: Path) -> subprocess.Popen:
