@@ -127,12 +127,14 @@ def write_big_channel(channel: Path, features: list[str]) -> Path:
 
 @functools.cache
 def _big_channel(features: tuple[str, ...]) -> Path:
-    # Made once per test session and copied: writing 10M rows takes seconds.
+    # Made once per test session and copied: writing 10M rows takes seconds. One row group
+    # per file: training holds a row group's bytes, so this channel needs about 280 MiB
+    # (the memory-kill tests count on it), where the same rows in 1M-row groups need 140.
     folder = Path(_SESSION_FILES.name) / hashlib.sha256(repr(features).encode()).hexdigest()
     folder.mkdir()
     X, y = make_training_frames(list(features), rows=BIG_ROWS)
-    X.to_parquet(folder / "X_train.parquet", index=False)
-    y.to_parquet(folder / "y_train.parquet", index=False)
+    X.to_parquet(folder / "X_train.parquet", index=False, row_group_size=BIG_ROWS)
+    y.to_parquet(folder / "y_train.parquet", index=False, row_group_size=BIG_ROWS)
     return folder
 
 

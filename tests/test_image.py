@@ -454,10 +454,10 @@ def test_a_start_without_a_job_folder_is_non_zero_with_one_sentence(image, tmp_p
     assert fragments[0] in result.stderr
 
 
-# Well under what training the big channel needs in the container (it finishes under a
-# 150 MiB cap, streaming), so the kernel's OOM killer always steps in; a cap near the peak
-# made the test a coin toss. The job reaches training from about 80 MiB; under that the
-# kill comes while it starts, which the supervisor names the same way.
+# Well under what training the big channel needs in the container (about 280 MiB: it is
+# one row group), so the kernel's OOM killer always steps in; a cap near the peak made the
+# test a coin toss. The job reaches training from about 80 MiB; under that the kill comes
+# while it starts, which the supervisor names the same way.
 MEMORY_CAP = "100m"
 
 

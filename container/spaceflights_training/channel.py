@@ -2,9 +2,10 @@
 
 Each may be one parquet file or a folder of parquet parts (as partitioned writers and
 Spark write them). Training streams the channel: only the feature columns are read, a
-batch at a time, so memory is bounded by a batch, not by the channel. The same checks,
-with the same sentences, apply to a channel on disk (``Channel``) and to frames in
-memory (``validate_training_data``, which the Kedro node runs before paying for a job).
+batch at a time from one row group at a time, so memory is bounded by a row group, not
+by the channel. The same checks, with the same sentences, apply to a channel on disk
+(``Channel``) and to frames in memory (``validate_training_data``, which the Kedro node
+runs before paying for a job).
 """
 
 from __future__ import annotations
@@ -101,8 +102,13 @@ class ParquetTable:
     def batches(self, columns: Sequence[str] | None, batch_rows: int) -> Iterator[pa.RecordBatch]:
         """The ``columns`` (all when None) of every part, ``batch_rows`` rows at a time."""
         for part in self.parts:
-            with pq.ParquetFile(part, memory_map=True) as parquet:
-                yield from parquet.iter_batches(batch_size=batch_rows, columns=columns)
+            with pq.ParquetFile(part) as parquet:
+                # One reader per row group: a reader keeps every row group it pre-buffered
+                # until it is closed, which held the whole file in memory by the end.
+                for group in range(parquet.num_row_groups):
+                    yield from parquet.iter_batches(
+                        batch_size=batch_rows, row_groups=[group], columns=columns
+                    )
 
 
 class FiniteCounts:

@@ -34,7 +34,7 @@ def train(env: TrainingEnvironment, argv: Sequence[str]) -> Path:
     """Train on the channel in ``env`` with the ``argv`` hyperparameters; return the model file.
 
     Two streamed passes over the channel: the first sums what an exact fit needs, the
-    second measures the fit. Memory is bounded by a batch, not by the channel.
+    second measures the fit. Memory is bounded by a row group, not by the channel.
     """
     params = hyperparameters.parse_args(argv)
     log(f"{TRAINING_STARTED} {env.channel_dir}")
