@@ -91,7 +91,8 @@ class ParquetTable:
             raise channel_errors.problem("no_rows", file=self.name)
         self.schema = footers[0].schema.to_arrow_schema()
         for part, footer in zip(self.parts[1:], footers[1:], strict=True):
-            if not footer.schema.to_arrow_schema().equals(self.schema):
+            # Names and types only: writers differ in nullability and metadata harmlessly.
+            if _columns(footer.schema.to_arrow_schema()) != _columns(self.schema):
                 raise channel_errors.problem(
                     "parts_differ", file=self.name, part=part.name, first=self.parts[0].name
                 )
@@ -186,6 +187,10 @@ def _check_columns(names: Sequence[object], features: Sequence[str]) -> None:
     missing = [name for name in features if name not in names]
     if missing:
         raise channel_errors.problem("missing_feature", column=missing[0], columns=names)
+
+
+def _columns(schema: pa.Schema) -> list[tuple[str, pa.DataType]]:
+    return [(field.name, field.type) for field in schema]
 
 
 def _parts(folder: Path) -> list[Path]:

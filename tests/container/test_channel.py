@@ -130,3 +130,16 @@ def test_training_never_imports_pandas(channel_dir, tmp_path):
     )  # fmt: skip
 
     assert result.stdout.splitlines()[-1] == "[]"
+
+
+def test_parts_may_differ_in_nullability_and_metadata(tmp_path, features):
+    X, y = make_training_frames(features, rows=100)
+    write_parts(tmp_path / "X_train.parquet", X, rows_per_part=50)
+    strict = pa.Table.from_pandas(X.iloc[50:], preserve_index=False)
+    strict = strict.cast(pa.schema([pa.field(n, pa.float64(), nullable=False) for n in features]))
+    pq.write_table(
+        strict.replace_schema_metadata(None), tmp_path / "X_train.parquet" / "part-00001.parquet"
+    )
+    y.to_parquet(tmp_path / "y_train.parquet", index=False)
+
+    assert Channel(tmp_path, features).rows == 100
