@@ -133,7 +133,8 @@ def in_image(channel: Path, work: Path, image: str, cap: str) -> tuple[float, fl
 
 
 def _median(runs: list[tuple[float, float]]) -> tuple[float, float]:
-    if not runs:
+    """The median of the runs, or NaN if any failed: a failure must not hide in a median."""
+    if not runs or any(seconds != seconds for seconds, _ in runs):
         return float("nan"), float("nan")
     return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
 

@@ -38,17 +38,25 @@ class Channel:
         self.features = list(features)
         self._X = ParquetTable(channel_dir / FEATURES_FILE)
         self._y = ParquetTable(channel_dir / TARGET_FILE)
-        _check_columns(self._X.schema.names, self.features)
-        for name in self.features:
-            if not _numeric(self._X.schema.field(name).type):
+        # Every part is checked for what training reads, and only for that: parts may
+        # differ in other columns, and in numeric types, which all become float64.
+        for schema in self._X.schemas:
+            _check_columns(schema.names, self.features)
+            for name in self.features:
+                if not _numeric(schema.field(name).type):
+                    raise channel_errors.problem(
+                        "non_numeric_column", column=name, dtype=schema.field(name).type
+                    )
+        self.target = self._y.schemas[0].names[0] if self._y.schemas[0].names else ""
+        for part, schema in zip(self._y.parts, self._y.schemas, strict=True):
+            if len(schema.names) != 1:
+                raise channel_errors.problem("not_one_target", columns=schema.names)
+            if schema.names[0] != self.target:
                 raise channel_errors.problem(
-                    "non_numeric_column", column=name, dtype=self._X.schema.field(name).type
+                    "parts_differ", file=TARGET_FILE, part=part.name, first=self._y.parts[0].name
                 )
-        if len(self._y.schema.names) != 1:
-            raise channel_errors.problem("not_one_target", columns=self._y.schema.names)
-        self.target = self._y.schema.names[0]
-        if not _numeric(self._y.schema.field(self.target).type):
-            raise channel_errors.problem("non_numeric_target", column=self.target)
+            if not _numeric(schema.field(self.target).type):
+                raise channel_errors.problem("non_numeric_target", column=self.target)
         self.rows = self._X.rows
         if self.rows != self._y.rows:
             raise channel_errors.problem(
@@ -73,9 +81,9 @@ class Channel:
 class ParquetTable:
     """One table of the channel: a parquet file, or a folder of parquet parts read in order.
 
-    Opening reads every part's footer, so a cut-off file fails before training starts, and
-    requires one schema across the parts. Names starting with ``.`` or ``_`` are not parts
-    (Spark's ``_SUCCESS`` and ``.crc`` files), as in pyarrow's own dataset discovery.
+    Opening reads every part's footer, so a cut-off file fails before training starts.
+    Names starting with ``.`` or ``_`` are not parts (Spark's ``_SUCCESS`` and ``.crc``
+    files), as in pyarrow's own dataset discovery.
     """
 
     def __init__(self, path: Path):
@@ -85,17 +93,11 @@ class ParquetTable:
         self.parts = _parts(path) if path.is_dir() else [path]
         try:
             footers = [pq.read_metadata(part) for part in self.parts]
+            self.schemas = [footer.schema.to_arrow_schema() for footer in footers]
         except (pa.ArrowException, OSError) as exc:
             raise channel_errors.problem("unreadable", file=self.name, error=exc) from exc
         if not footers:
             raise channel_errors.problem("no_rows", file=self.name)
-        self.schema = footers[0].schema.to_arrow_schema()
-        for part, footer in zip(self.parts[1:], footers[1:], strict=True):
-            # Names and types only: writers differ in nullability and metadata harmlessly.
-            if _columns(footer.schema.to_arrow_schema()) != _columns(self.schema):
-                raise channel_errors.problem(
-                    "parts_differ", file=self.name, part=part.name, first=self.parts[0].name
-                )
         self.rows = sum(footer.num_rows for footer in footers)
         if self.rows == 0:
             raise channel_errors.problem("no_rows", file=self.name)
@@ -189,10 +191,6 @@ def _check_columns(names: Sequence[object], features: Sequence[str]) -> None:
         raise channel_errors.problem("missing_feature", column=missing[0], columns=names)
 
 
-def _columns(schema: pa.Schema) -> list[tuple[str, pa.DataType]]:
-    return [(field.name, field.type) for field in schema]
-
-
 def _parts(folder: Path) -> list[Path]:
     return sorted(
         path
@@ -226,7 +224,7 @@ def _numbers(column: pa.Array) -> np.ndarray:
     """
     if column.null_count == 0 and not pa.types.is_boolean(column.type):
         return np.from_dlpack(column)
-    as_float = column.cast(pa.float64())  # booleans are bit-packed; nulls need a mask
+    as_float = column.cast(pa.float64(), safe=False)  # booleans are bit-packed; nulls need a mask
     start, end = as_float.offset, as_float.offset + len(as_float)
     values = np.frombuffer(as_float.buffers()[1], dtype=np.float64, count=end)[start:]
     if not as_float.null_count:

@@ -19,8 +19,8 @@ SENTENCES = {
     "unreadable": f"{{file}} in channel '{TRAIN_CHANNEL}' is not a readable parquet file "
     "({error}); rewrite it with pandas.DataFrame.to_parquet.",
     "no_rows": f"{{file}} in channel '{TRAIN_CHANNEL}' has no rows; check the split that wrote it.",
-    "parts_differ": f"{{file}} in channel '{TRAIN_CHANNEL}' has parts with different columns "
-    "or types ({part} differs from {first}); write every part with one schema.",
+    "parts_differ": f"{{file}} in channel '{TRAIN_CHANNEL}' has parts with different target "
+    "columns ({part} differs from {first}); write every part with one schema.",
     "duplicated_columns": f"{FEATURES_FILE} has the columns {{columns}} more than once; give "
     "each column a unique name in the data processing pipeline.",
     "missing_feature": f"{FEATURES_FILE} lacks the feature column {{column}} (it has "

@@ -3,8 +3,9 @@ memory of one batch.
 
 The first pass sums what an exact fit needs: the count, the means and the centred
 cross-products of ``[X | y]`` (merged batch by batch, the pairwise update of Chan, Golub
-and LeVeque, so large means cost no precision), and the raw cross-products for a fit
-without an intercept. The solve is then on a (p+1)x(p+1) matrix, whatever the rows:
+and LeVeque, so large means cost no precision); a fit without an intercept adds the
+means back for the raw cross-products. The solve is then on a (p+1)x(p+1) matrix,
+whatever the rows:
 
 - ``positive=False``: the minimum-norm least-squares solution, as ``scipy.linalg.lstsq``
   gives; columns are scaled to unit norm to find the rank, and the solution is then made
@@ -63,7 +64,8 @@ class Moments:
     def raw(self) -> np.ndarray:
         """The uncentred cross-products ``[X | y]' [X | y]``, for a fit without an intercept.
 
-        Adding the means back loses nothing: both terms are accurate, unlike the reverse.
+        Adding the means back is no less accurate than summing ``Z'Z`` batch by batch
+        (subtracting them, the other way round, is what loses precision).
         """
         return self.centred + self.count * np.outer(self.mean, self.mean)
 

@@ -58,9 +58,13 @@ class Supervised:
 
     def __init__(self, argv: Sequence[str]):
         self.stop_signal: int | None = None
-        self.child = subprocess.Popen(list(argv), process_group=0, preexec_fn=_ignore_stop_signals)
+        self.child: subprocess.Popen | None = None
+        # Handlers first, so a stop that comes while the child starts is not lost.
         for stop_signal in STOP_SIGNALS:
             signal.signal(stop_signal, self._forward)
+        self.child = subprocess.Popen(list(argv), process_group=0, preexec_fn=_ignore_stop_signals)
+        if self.stop_signal is not None:
+            self._signal_group(self.stop_signal)
 
     def _forward(self, signum: int, frame: FrameType | None) -> None:
         if self.stop_signal is not None:
@@ -72,10 +76,14 @@ class Supervised:
         signal.setitimer(signal.ITIMER_REAL, STOP_DEADLINE)
 
     def _kill_overdue(self, signum: int, frame: FrameType | None) -> None:
+        if self.child is None or self.child.returncode is not None:
+            return  # it ended as the timer fired
         log(f"training did not stop within {STOP_DEADLINE:.0f} s: killing it")
         self._signal_group(signal.SIGKILL)
 
     def _signal_group(self, signum: int) -> None:
+        if self.child is None:
+            return  # not started yet: __init__ passes the stop on once it has
         try:
             os.killpg(self.child.pid, signum)
         except ProcessLookupError:
@@ -84,7 +92,10 @@ class Supervised:
     def wait(self) -> int:
         """Wait for the child. A blocking wait returns the moment it exits (polling would
         add up to 50 ms to every job); the signal handlers above run while it waits."""
+        assert self.child is not None
         code = self.child.wait()
+        # Cancel the deadline. A stop that comes after this arms one that finds the child
+        # gone and does nothing.
         signal.setitimer(signal.ITIMER_REAL, 0)
         return code
 
