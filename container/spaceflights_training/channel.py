@@ -96,8 +96,6 @@ class ParquetTable:
             self.schemas = [footer.schema.to_arrow_schema() for footer in footers]
         except (pa.ArrowException, OSError) as exc:
             raise channel_errors.problem("unreadable", file=self.name, error=exc) from exc
-        if not footers:
-            raise channel_errors.problem("no_rows", file=self.name)
         self.rows = sum(footer.num_rows for footer in footers)
         if self.rows == 0:
             raise channel_errors.problem("no_rows", file=self.name)
@@ -219,8 +217,9 @@ def _as_float(batch: pa.RecordBatch, columns: Sequence[str]) -> np.ndarray:
 def _numbers(column: pa.Array) -> np.ndarray:
     """A numeric column as numpy numbers, nulls as NaN (which FiniteCounts then reports).
 
-    Not ``Array.to_numpy``: its conversion imports pandas, a third of a second at the start
-    of every job. DLPack hands over a numeric column without nulls as it is.
+    Not ``Array.to_numpy``, nor ``fill_null`` with a Python float: both import pandas, a
+    third of a second at the start of every job. DLPack hands over a numeric column without
+    nulls as it is.
     """
     if column.null_count == 0 and not pa.types.is_boolean(column.type):
         return np.from_dlpack(column)

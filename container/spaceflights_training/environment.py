@@ -52,10 +52,6 @@ class TrainingEnvironment:
     output_dir: Path
 
     @property
-    def failure_file(self) -> Path:
-        return self.output_dir / FAILURE_FILE
-
-    @property
     def model_file(self) -> Path:
         return self.model_dir / MODEL_FILE
 

@@ -66,7 +66,8 @@ def regression_metrics(y_true: pd.Series | np.ndarray, y_pred: np.ndarray) -> di
 
 def predict(document: Mapping[str, Any], X: np.ndarray) -> np.ndarray:
     """Prices for rows of ``document["features"]``, from a checked ``model.json`` document."""
-    return X @ np.asarray(document["coefficients"], dtype="float64") + float(document["intercept"])
+    coefficients = np.asarray(document["coefficients"], dtype="float64")
+    return regression.Fit(coefficients, float(document["intercept"])).predict(X)
 
 
 def document(
@@ -95,13 +96,13 @@ def to_document(model: LinearRegression, hyperparameters: Hyperparameters) -> di
 
 
 def parse_document(raw: bytes | str) -> dict[str, Any]:
-    """Parse the text of ``model.json`` as standard JSON and check it with ``from_document``."""
+    """Parse the text of ``model.json`` as standard JSON and check it with ``check_document``."""
     try:
         document = json.loads(
             raw,
             # NaN and Infinity are not JSON; read them (and numbers past float range, which
             # would otherwise hit Python's int-string limit) as non-finite floats, which
-            # from_document then refuses naming the key.
+            # check_document then refuses naming the key.
             parse_constant=float,
             parse_int=float,
             object_pairs_hook=_unique_keys,
@@ -112,12 +113,30 @@ def parse_document(raw: bytes | str) -> dict[str, Any]:
         raise ModelDocumentError(None, "is not UTF-8 text") from exc
     except RecursionError as exc:
         raise ModelDocumentError(None, "nests lists or objects too deeply") from exc
-    from_document(document)
+    check_document(document)
     return document
 
 
 def from_document(document: Mapping[str, Any]) -> LinearRegression:
     """Rebuild a fitted LinearRegression from a ``model.json`` document; refuse anything else.
+
+    Raises ModelDocumentError naming the first key that is missing, extra or malformed.
+    """
+    fitted = check_document(document)
+    # Imported here: checking and predicting never need scikit-learn itself.
+    from sklearn.linear_model import LinearRegression
+
+    settings = document["hyperparameters"]
+    model = LinearRegression(**{name: settings[name] for name in HYPERPARAMETER_KEYS})
+    model.coef_ = fitted.coefficients
+    model.intercept_ = fitted.intercept
+    model.n_features_in_ = len(document["features"])
+    model.feature_names_in_ = np.asarray(document["features"], dtype=object)
+    return model
+
+
+def check_document(document: Mapping[str, Any]) -> regression.Fit:
+    """Check a ``model.json`` document strictly and return the fit it holds.
 
     Raises ModelDocumentError naming the first key that is missing, extra or malformed.
     """
@@ -153,15 +172,7 @@ def from_document(document: Mapping[str, Any]) -> LinearRegression:
     for name in HYPERPARAMETER_KEYS:
         if not isinstance(settings[name], bool):
             raise ModelDocumentError(f"hyperparameters.{name}", "must be true or false")
-    # Imported here: the entry point and the pipeline never need scikit-learn itself.
-    from sklearn.linear_model import LinearRegression
-
-    model = LinearRegression(**{name: settings[name] for name in HYPERPARAMETER_KEYS})
-    model.coef_ = np.asarray(weights)
-    model.intercept_ = intercept
-    model.n_features_in_ = len(features)
-    model.feature_names_in_ = np.asarray(features, dtype=object)
-    return model
+    return regression.Fit(np.asarray(weights), intercept)
 
 
 def _exact_keys(mapping: Mapping[str, Any], expected: tuple[str, ...], prefix: str) -> None:

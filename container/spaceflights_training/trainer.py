@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from . import channel, hyperparameters, model, regression
-from .environment import MODEL_FILE, TrainingEnvironment
+from .environment import TrainingEnvironment
 from .errors import TrainingInputError
 from .failure import write_failure
 from .stopping import TrainingStopped, raise_on_stop_signals
@@ -49,7 +49,7 @@ def train(env: TrainingEnvironment, argv: Sequence[str]) -> Path:
         scores.add(y, fitted.predict(X))
     for name, value in scores.metrics().items():
         log(METRIC_LINE.format(name=name, value=value))
-    return _write_atomically(env.model_dir / MODEL_FILE, model.document(params, fitted))
+    return _write_atomically(env.model_file, model.document(params, fitted))
 
 
 def main(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> int:

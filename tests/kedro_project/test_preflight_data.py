@@ -48,3 +48,9 @@ def test_several_problems_are_reported_at_once(run, create_training_job_requests
     message = stopped(run, create_training_job_requests)
     assert message.startswith("Pre-flight check found 2 problems:")
     assert "infinite values" in message and "more than SageMaker's 28 days" in message
+
+
+def test_a_bad_feature_name_is_reported_once(run, create_training_job_requests):
+    # The hyperparameters and the data both check feature names; the user reads it once.
+    run["params"]["model_options"]["features"].append("crew,engines")
+    assert stopped(run, create_training_job_requests).count("contain a comma") == 1

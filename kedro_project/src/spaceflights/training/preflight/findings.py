@@ -26,14 +26,20 @@ class Findings:
     warnings: list[str] = field(default_factory=list)
 
     def fail(self, sentence: str) -> None:
-        self.failures.append(sentence)
+        # Two checks can meet one fault (a feature name is checked with the
+        # hyperparameters and again with the data); the user reads it once.
+        if sentence not in self.failures:
+            self.failures.append(sentence)
 
     def warn(self, sentence: str) -> None:
-        self.warnings.append(sentence)
+        if sentence not in self.warnings:
+            self.warnings.append(sentence)
 
     def extend(self, other: Findings) -> None:
-        self.failures += other.failures
-        self.warnings += other.warnings
+        for sentence in other.failures:
+            self.fail(sentence)
+        for sentence in other.warnings:
+            self.warn(sentence)
 
     def raise_if_failed(self) -> None:
         if self.failures:
