@@ -28,19 +28,32 @@ def content_hash(folder: Path, pattern: str = "*") -> str:
     digest = hashlib.sha256()
     for path in sorted(p for p in folder.rglob(pattern) if p.is_file()):
         digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-        with path.open("rb") as stream:
-            for block in iter(lambda: stream.read(1 << 20), b""):
-                digest.update(block)
+        _hash_file(path, digest)
         digest.update(b"\0")
     return digest.hexdigest()[:HASH_LENGTH]
 
 
-def publish_channel(channel: str, upload_prefix: str | None) -> str:
-    """The URI the job reads the channel from, uploading it first when it must be in S3."""
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of one file's bytes, read a block at a time."""
+    return _hash_file(path, hashlib.sha256()).hexdigest()
+
+
+def _hash_file(path: Path, digest: hashlib._Hash) -> hashlib._Hash:
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest
+
+
+def publish_channel(channel: str, upload_prefix: str | None, known_hash: str | None = None) -> str:
+    """The URI the job reads the channel from, uploading it first when it must be in S3.
+
+    ``known_hash`` is the channel's ``content_hash`` when the caller has it already.
+    """
     if not upload_prefix:
         return as_uri(channel)
     folder = Path(channel)
-    target = f"{upload_prefix.rstrip('/')}/{content_hash(folder)}/"
+    target = f"{upload_prefix.rstrip('/')}/{known_hash or content_hash(folder)}/"
     parsed = urlparse(target)
     bucket, prefix = parsed.netloc, parsed.path.lstrip("/")
     s3 = boto3.client("s3")

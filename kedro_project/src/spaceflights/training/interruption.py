@@ -21,7 +21,8 @@ from typing import Any
 
 import psutil
 
-STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+from spaceflights_training.stopping import STOP_SIGNALS
+
 # How long a run waits, on its way out, for the children it passed a stop on to.
 CHILD_STOP_TIMEOUT = 30
 _requested = threading.Event()

@@ -57,6 +57,8 @@ class JobAddress:
 
     value: str | None
     unaddressable: str = ""
+    # The channel's content hash, so the upload that follows need not read it again.
+    channel_hash: str | None = None
 
 
 def job_address(training: Mapping[str, Any], hyperparameters: Mapping[str, str]) -> JobAddress:
@@ -65,16 +67,17 @@ def job_address(training: Mapping[str, Any], hyperparameters: Mapping[str, str])
     image, unaddressable = _image_identity(estimator)
     if image is None:
         return JobAddress(None, unaddressable)
+    channel_hash = content_hash(Path(training["channel"]))
     document = {
         "format": ADDRESS_FORMAT,
         "estimator": estimator.get("class"),
         "image": image,
-        "channels": {TRAIN_CHANNEL: content_hash(Path(training["channel"]))},
+        "channels": {TRAIN_CHANNEL: channel_hash},
         "hyperparameters": dict(hyperparameters),
         "resources": {key: estimator.get(key) for key in RESOURCE_SETTINGS},
     }
     canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-    return JobAddress(hashlib.sha256(canonical.encode()).hexdigest())
+    return JobAddress(hashlib.sha256(canonical.encode()).hexdigest(), channel_hash=channel_hash)
 
 
 def _image_identity(estimator: Mapping[str, Any]) -> tuple[str | None, str]:

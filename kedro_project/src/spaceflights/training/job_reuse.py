@@ -10,7 +10,6 @@ job has Completed, with the archive's SHA-256, since local mode may overwrite th
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -24,6 +23,7 @@ from urllib.parse import urlparse
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
+from .channel_upload import file_sha256
 from .uris import local_path
 
 logger = logging.getLogger(__name__)
@@ -89,7 +89,7 @@ def remember(address: str | None, description: Mapping[str, Any], estimator: Map
         "TrainingJobName": description["TrainingJobName"],
         "TrainingJobStatus": "Completed",
         "ModelArtifacts": dict(description["ModelArtifacts"]),
-        "ModelSha256": _sha256(archive),
+        "ModelSha256": file_sha256(archive),
         "TrainingEndTime": description.get("TrainingEndTime") or _mtime(archive),
     }
     path = _record_path(estimator, address)
@@ -150,7 +150,7 @@ def _find_in_record(path: Path) -> EarlierJob | None:
     try:
         record = json.loads(path.read_text())
         archive = local_path(record["ModelArtifacts"]["S3ModelArtifacts"])
-        unchanged = archive.is_file() and _sha256(archive) == record["ModelSha256"]
+        unchanged = archive.is_file() and file_sha256(archive) == record["ModelSha256"]
     except (OSError, ValueError, KeyError, TypeError):
         return None  # no record, or not one this module wrote: run the job
     if not unchanged:
@@ -161,14 +161,6 @@ def _find_in_record(path: Path) -> EarlierJob | None:
 
 def _record_path(estimator: Mapping[str, Any], address: str) -> Path:
     return local_path(str(estimator["output_path"])) / f"{address}.json"
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _mtime(path: Path) -> str:

@@ -53,10 +53,15 @@ def instantiate(spec: Any) -> Any:
     return spec
 
 
+def import_dotted(path: str) -> Any:
+    """The object at ``module.Name``; ImportError, AttributeError or ValueError if none."""
+    module_name, _, name = path.rpartition(".")
+    return getattr(importlib.import_module(module_name), name)
+
+
 def _import_class(path: str) -> type:
-    module_name, _, class_name = path.rpartition(".")
     try:
-        return getattr(importlib.import_module(module_name), class_name)
+        return import_dotted(path)
     except (ImportError, AttributeError, ValueError) as exc:
         raise TrainingJobError(
             f"Cannot import class {path!r} named in the training configuration ({exc}); "

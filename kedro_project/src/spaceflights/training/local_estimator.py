@@ -131,7 +131,9 @@ def _run_to_the_end(command: list[str], env: dict[str, str], cwd: Path, logs: bo
     """Run the job and return its exit code; if we are interrupted, stop it first.
 
     The job gets a session of its own, so a terminal's Ctrl-C reaches only us and we stop
-    it once, through the supervisor, which stops the entry point and the toolkit with it.
+    it through the supervisor, which stops the entry point and the toolkit with it. (A
+    kedro run's interruption handler may have sent it SIGINT already; the supervisor acts
+    on the first stop and ignores the rest.)
     """
     output = None if logs else subprocess.DEVNULL
     process = subprocess.Popen(

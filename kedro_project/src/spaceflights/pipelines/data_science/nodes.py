@@ -58,7 +58,9 @@ def train_model(
         if earlier is not None:
             description = jobs.attach_training_job(estimator, earlier.name)
         else:
-            channel = publish_channel(training["channel"], training.get("channel_upload"))
+            channel = publish_channel(
+                training["channel"], training.get("channel_upload"), address.channel_hash
+            )
             description = jobs.run_training_job(
                 estimator, {TRAIN_CHANNEL: channel}, checked.job_name
             )

@@ -17,13 +17,8 @@ MARGIN_BYTES = 1 * GIB
 
 def check_buckets(training: Training, aws: AwsCalls, origin: ConfigOrigin) -> None:
     """Every S3 location exists and is in the job's region."""
-    locations = {
-        "training.channel_upload": training.channel_upload,
-        "training.estimator.output_path": training.estimator.output_path,
-        "training.estimator.checkpoint_s3_uri": training.estimator.checkpoint_s3_uri,
-    }
     regions: dict[str, str | None] = {}
-    for key, uri in locations.items():
+    for key, uri in training.s3_locations().items():
         if not uri or not uri.startswith("s3://"):
             continue  # the scheme is checked offline
         bucket = urlparse(uri).netloc

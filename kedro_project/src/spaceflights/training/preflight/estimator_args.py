@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
 import inspect
 from collections.abc import Mapping
 from typing import Any
 
 from spaceflights_training.errors import short_list
 
+from ..jobs import import_dotted
 from .findings import Findings
 from .origin import ConfigOrigin
 
@@ -48,9 +48,8 @@ def check_class_spec(
 
 
 def _import(path: Any, key: str, origin: ConfigOrigin, findings: Findings) -> type | None:
-    module_name, _, class_name = str(path).rpartition(".")
     try:
-        found = getattr(importlib.import_module(module_name), class_name)
+        found = import_dotted(str(path))
     except (ImportError, AttributeError, ValueError) as exc:
         findings.fail(
             f"{origin.where(f'{key}.class')} names {path!r}, which cannot be imported "

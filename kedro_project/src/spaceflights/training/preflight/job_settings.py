@@ -7,6 +7,7 @@ from pathlib import Path
 
 from spaceflights_training.errors import short_value
 
+from ..job_address import DIGEST_MARK
 from .findings import Findings
 from .limits import KMS_KEY, MAX_IMAGE_URI, MAX_RUN_LIMIT, ROLE_ARN
 from .origin import ConfigOrigin
@@ -35,18 +36,13 @@ def check_settings(training: Training, origin: ConfigOrigin, findings: Findings)
             f"{origin.where(f'{E}.image_uri')} is longer than {MAX_IMAGE_URI} characters; "
             "use a shorter repository name."
         )
-    elif aws and estimator.image_uri and "@sha256:" not in estimator.image_uri:
+    elif aws and estimator.image_uri and DIGEST_MARK not in estimator.image_uri:
         findings.fail(
             f"{origin.where(f'{E}.image_uri')} is {short_value(estimator.image_uri)}, not "
             "pinned by digest; run scripts/build_and_push.sh, which records REPO@sha256:DIGEST."
         )
     if aws:
-        locations = {
-            "training.channel_upload": training.channel_upload,
-            f"{E}.output_path": estimator.output_path,
-            f"{E}.checkpoint_s3_uri": estimator.checkpoint_s3_uri,
-        }
-        for key, uri in locations.items():
+        for key, uri in training.s3_locations().items():
             if uri is not None and not uri.startswith("s3://"):
                 findings.fail(
                     f"{origin.where(key)} is {short_value(uri)}, not an s3:// URI; SageMaker "

@@ -6,6 +6,7 @@ environment and configuration folder, and ``where`` looks the key up in the raw 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,8 +61,19 @@ class ConfigOrigin:
 
 
 def _load(file: Path) -> Any:
+    """The file's YAML (read-only: it is shared), parsed once until the file changes."""
     try:
-        return yaml.safe_load(file.read_text()) or {}
+        stat = file.stat()
+    except OSError:
+        return {}
+    return _parse(str(file), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _parse(file: str, mtime_ns: int, size: int) -> Any:
+    # where() runs on the success path too, a key depth at a time, over every file.
+    try:
+        return yaml.safe_load(Path(file).read_text()) or {}
     except (OSError, yaml.YAMLError):
         return {}
 

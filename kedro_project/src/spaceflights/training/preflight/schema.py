@@ -101,6 +101,14 @@ class Training(_Strict):
     preflight: Preflight = Field(default_factory=Preflight)
     estimator: Estimator
 
+    def s3_locations(self) -> dict[str, str | None]:
+        """Each setting that names an S3 location, by its key, with its value or None."""
+        return {
+            "training.channel_upload": self.channel_upload,
+            "training.estimator.output_path": self.estimator.output_path,
+            "training.estimator.checkpoint_s3_uri": self.estimator.checkpoint_s3_uri,
+        }
+
 
 def parse_model_options(raw: Any, origin: ConfigOrigin, findings: Findings) -> ModelOptions | None:
     """``model_options`` as a checked object, or None with a sentence per problem."""
