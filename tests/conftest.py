@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.support import PROJECT_DIR, copy_project, docker_available, make_training_frames
+from tests.support import (
+    PROJECT_DIR,
+    REPO_ROOT,
+    build_image,
+    checkout_image_tag,
+    copy_project,
+    docker_available,
+    make_training_frames,
+)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -21,6 +29,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "docker" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def image() -> str:
+    """The training image, built once per session from this checkout with known labels."""
+    tag = checkout_image_tag("test")
+    labels = "--build-arg VCS_REF=test-revision --build-arg BUILD_DATE=2026-01-01T00:00:00Z"
+    build_image(REPO_ROOT, tag, *labels.split())
+    return tag
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,7 @@ import time
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import boto3
 import pytest
@@ -24,7 +25,7 @@ from local_sagemaker.settings import Settings
 from moto.sagemaker.models import sagemaker_backends
 from moto.sagemaker.responses import SageMakerResponse
 
-from tests.support import REPO_ROOT, build_image, checkout_image_tag
+from tests.support import REPO_ROOT
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"  # moto's default account
@@ -43,6 +44,13 @@ IAM_VALUES = {
     "REPOSITORY": "spaceflights-training",
     "ROLE_NAME": ROLE_NAME,
 }
+
+
+def fill_sagemaker_globals(conf: Path, bucket: str = BUCKET, role_arn: str = ROLE_ARN) -> None:
+    """Fill the REPLACE_ME values of ``conf``/sagemaker/globals.yml as a user would."""
+    globals_file = conf / "sagemaker/globals.yml"
+    text = globals_file.read_text().replace("bucket: REPLACE_ME", f"bucket: {bucket}")
+    globals_file.write_text(text.replace("arn:aws:iam::REPLACE_ME:role/REPLACE_ME", role_arn))
 
 
 def fill_iam(name: str, values: dict[str, str] | None = None) -> str:
@@ -166,12 +174,10 @@ def iam_account(local_sagemaker, aws_env, tmp_path) -> Iterator[Callable[..., di
 
 
 @pytest.fixture(scope="session")
-def pushed_image(moto_endpoint: str) -> str:
-    """The training image, built once, pushed to the local registry and named as ECR
-    names it (``<account>.dkr.ecr.<region>.amazonaws.com/<repository>@sha256:...``)."""
-    tag = checkout_image_tag("test")
-    labels = "--build-arg VCS_REF=test-revision --build-arg BUILD_DATE=2026-01-01T00:00:00Z"
-    build_image(REPO_ROOT, tag, *labels.split())
+def pushed_image(moto_endpoint: str, image: str) -> str:
+    """The session's training image, pushed to the local registry and named as ECR names
+    it (``<account>.dkr.ecr.<region>.amazonaws.com/<repository>@sha256:...``)."""
+    tag = image
     # The repository the IAM documents name; the tag keeps checkouts apart.
     repository = IAM_VALUES["REPOSITORY"]
     ecr = client(moto_endpoint, "ecr")

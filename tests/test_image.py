@@ -34,7 +34,7 @@ from tests.support import (
 
 pytestmark = pytest.mark.docker
 
-IMAGE = checkout_image_tag("test")
+IMAGE = checkout_image_tag("test")  # what the session's `image` fixture builds
 BASE_IMAGE = "python:3.11-slim-bookworm"
 RUN_TIMEOUT = 300
 
@@ -43,14 +43,6 @@ def docker(*args: str, timeout: float = RUN_TIMEOUT) -> subprocess.CompletedProc
     return subprocess.run(
         ["docker", *args], capture_output=True, text=True, check=False, timeout=timeout
     )
-
-
-@pytest.fixture(scope="session")
-def image() -> str:
-    """The image, built once from the repository with known label values."""
-    labels = "--build-arg VCS_REF=test-revision --build-arg BUILD_DATE=2026-01-01T00:00:00Z"
-    build_image(REPO_ROOT, IMAGE, *labels.split())
-    return IMAGE
 
 
 def lay_out_job(job: Path, channel: Path | None, hyperparameters: dict[str, str]) -> Path:

@@ -17,7 +17,7 @@ from kedro.config import OmegaConfigLoader
 from spaceflights.pipelines.data_science.nodes import train_model
 from spaceflights.settings import CONFIG_LOADER_ARGS
 from spaceflights.training.preflight import PreflightError, origin
-from tests.local_aws import BUCKET, ROLE_ARN
+from tests.local_aws import BUCKET, fill_sagemaker_globals
 from tests.preflight_support import create_execution_role, push_image, write_image_record
 from tests.support import PROJECT_DIR, make_training_frames
 
@@ -28,9 +28,7 @@ def conf(tmp_path: Path, aws_env, bucket, monkeypatch) -> Path:
     conf = tmp_path / "conf"
     shutil.copytree(PROJECT_DIR / "conf", conf)
     (conf / "sagemaker/globals_image.yml").unlink(missing_ok=True)
-    globals_file = conf / "sagemaker/globals.yml"
-    text = globals_file.read_text().replace("bucket: REPLACE_ME", f"bucket: {BUCKET}")
-    globals_file.write_text(text.replace("arn:aws:iam::REPLACE_ME:role/REPLACE_ME", ROLE_ARN))
+    fill_sagemaker_globals(conf)
     create_execution_role()
     write_image_record(conf.parent, push_image())
     monkeypatch.setattr(origin, "_current", origin.ConfigOrigin(conf, "sagemaker"))

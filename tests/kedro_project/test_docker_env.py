@@ -10,11 +10,8 @@ import threading
 import pytest
 
 from tests.support import (
-    REPO_ROOT,
     TRAIN_NODE_ONLY,
     TRAINING_STARTED,
-    build_image,
-    checkout_image_tag,
     kedro,
     read_until,
     start_kedro,
@@ -48,13 +45,6 @@ def egress_recorder():
     yield proxy
     proxy.shutdown()
     proxy.server_close()
-
-
-@pytest.fixture(scope="module")
-def image() -> str:
-    tag = checkout_image_tag("e2e")
-    build_image(REPO_ROOT, tag)
-    return tag
 
 
 def test_docker_env_trains_in_the_image_with_the_local_runs_r2(

@@ -10,15 +10,13 @@ import boto3
 import pytest
 import yaml
 
-from tests.local_aws import BUCKET, ROLE_ARN
+from tests.local_aws import fill_sagemaker_globals
 from tests.preflight_support import create_execution_role, image_record, push_image
 from tests.support import kedro
 
 
 def fill_sagemaker(project, image: str) -> None:
-    globals_file = project / "conf/sagemaker/globals.yml"
-    text = globals_file.read_text().replace("bucket: REPLACE_ME", f"bucket: {BUCKET}")
-    globals_file.write_text(text.replace("arn:aws:iam::REPLACE_ME:role/REPLACE_ME", ROLE_ARN))
+    fill_sagemaker_globals(project / "conf")
     missing = image.split("@")[0] + "@sha256:" + "cd" * 32  # recorded, but never pushed
     record = {"training_image_uri": missing, "training_image_checked": image_record(missing)}
     (project / "conf/sagemaker/globals_image.yml").write_text(yaml.safe_dump(record))

@@ -21,7 +21,7 @@ import yaml
 from spaceflights.training import jobs
 from spaceflights_training import channel, hyperparameters
 from spaceflights_training.errors import TrainingInputError
-from tests.local_aws import BUCKET, ROLE_ARN, log_messages, wait_for_job
+from tests.local_aws import BUCKET, ROLE_ARN, fill_sagemaker_globals, log_messages, wait_for_job
 from tests.preflight_support import write_image_record
 from tests.support import PROJECT_DIR, kedro, make_training_frames
 
@@ -36,11 +36,7 @@ RUNS_UNTIL_STOPPED = ["python3", "-c", "import time; print('busy', flush=True); 
 def configure(project: Path, image: str, **estimator: object) -> None:
     """Fill in conf/sagemaker as a user (and build_and_push.sh) would; ``estimator`` overrides
     training.estimator settings in the project copy."""
-    globals_file = project / "conf/sagemaker/globals.yml"
-    text = globals_file.read_text()
-    text = text.replace("bucket: REPLACE_ME", f"bucket: {BUCKET}")
-    text = text.replace("arn:aws:iam::REPLACE_ME:role/REPLACE_ME", ROLE_ARN)
-    globals_file.write_text(text)
+    fill_sagemaker_globals(project / "conf")
     write_image_record(project, image)
     if estimator:
         parameters_file = project / "conf/sagemaker/parameters_data_science.yml"

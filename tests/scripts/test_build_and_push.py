@@ -21,14 +21,12 @@ import boto3
 import pytest
 import yaml
 
-from tests.local_aws import BUCKET, ROLE_ARN
+from tests.local_aws import BUCKET, REGISTRY, ROLE_ARN, fill_sagemaker_globals
 from tests.preflight_support import create_execution_role
 from tests.support import REPO_ROOT, copy_project
 
 SCRIPT = Path("scripts/build_and_push.sh")
 VENV_BIN = Path(sys.executable).parent
-# The registry .ci/docker-env.sh starts; the same variable moves it.
-REGISTRY = os.environ.get("REGISTRY_ADDR", "127.0.0.1:5000")
 DIRTY_TAG = re.compile(r"^(?P<rev>[0-9a-f]{12})-dirty-\d{8}T\d{6}Z$")
 
 
@@ -85,11 +83,7 @@ def fill_globals(
 ) -> None:
     """Fill conf/sagemaker/globals.yml as a user would; the script writes globals_image.yml.
     ``create_role=False`` when the account was provisioned with its role already."""
-    globals_file = project / "conf/sagemaker/globals.yml"
-    text = globals_file.read_text()
-    text = text.replace("bucket: REPLACE_ME", f"bucket: {bucket}")
-    text = text.replace("arn:aws:iam::REPLACE_ME:role/REPLACE_ME", role_arn)
-    globals_file.write_text(text)
+    fill_sagemaker_globals(project / "conf", bucket, role_arn)
     if create_role:  # the pre-flight checks that the role exists and trusts SageMaker
         create_execution_role()
 

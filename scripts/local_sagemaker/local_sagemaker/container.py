@@ -7,13 +7,13 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from spaceflights_training.environment import ML_ROOT
 from spaceflights_training.job_folder import HOST
 
 ECR_HOST = re.compile(r"^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$")
-ML_ROOT = "/opt/ml"
 # Mounted one by one: a mount over all of /opt/ml would hide the image's /opt/ml/code.
 JOB_FOLDERS = ("input", "model", "output")
-CHECKPOINTS = "/opt/ml/checkpoints"
+CHECKPOINTS = ML_ROOT / "checkpoints"
 
 
 class ImageNotFound(Exception):

@@ -23,8 +23,6 @@ from moto.iam.access_control import IAMRequest
 from moto.logs.responses import LogsResponse
 from moto.sagemaker.responses import SageMakerResponse
 
-SAGEMAKER_SERVICE = "sagemaker.amazonaws.com"
-
 
 def enforcing() -> bool:
     """Whether moto is checking IAM now (INITIAL_NO_AUTH_ACTION_COUNT is used up)."""

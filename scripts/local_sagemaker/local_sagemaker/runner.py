@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from spaceflights_training.environment import FAILURE_FILE, MODEL_ARCHIVE, MODEL_DIR, OUTPUT_DIR
 from spaceflights_training.job_folder import HOST, write_job_folder
 
 from . import container, transfer
@@ -23,7 +24,6 @@ from .settings import Settings
 from .status import JobStatus
 
 FAILURE_REASON_CHARACTERS = 1024
-DEFAULT_CHECKPOINT_PATH = "/opt/ml/checkpoints"
 
 
 class JobRun:
@@ -169,7 +169,11 @@ class JobRun:
             (self.request["OutputDataConfig"]["S3OutputPath"].rstrip("/"), self.name, "output")
         )
         transfer.upload_model(
-            s3, role_arn, job_dir / "model", job_dir / "model.tar.gz", f"{model_uri}/model.tar.gz"
+            s3,
+            role_arn,
+            job_dir / MODEL_DIR,
+            job_dir / MODEL_ARCHIVE,
+            f"{model_uri}/{MODEL_ARCHIVE}",
         )
         if self._stop_reason:
             self.status.end("Stopped", self._stop_reason)
@@ -181,6 +185,6 @@ class JobRun:
 
 def _failure_reason(job_dir: Path, exit_code: int | None) -> str:
     """``AlgorithmError: `` and the start of output/failure, as SageMaker reports it."""
-    failure = job_dir / "output" / "failure"
+    failure = job_dir / OUTPUT_DIR / FAILURE_FILE
     text = failure.read_text(errors="replace").strip() if failure.is_file() else ""
     return f"AlgorithmError: {text[:FAILURE_REASON_CHARACTERS] or f'Exit Code: {exit_code}'}"
