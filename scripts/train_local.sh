@@ -69,7 +69,13 @@ done
 command -v docker >/dev/null || die "docker is not installed"
 command -v python3 >/dev/null || die "python3 is needed to lay out the job folder"
 [[ -d "$CHANNEL" ]] || die "no training channel at $CHANNEL: run make run first or pass --channel DIR"
-CHANNEL="$(cd "$CHANNEL" && pwd)"
+CHANNEL="$(cd "$CHANNEL" && pwd -P)"
+# A job folder inside its channel would be copied into itself (sagemaker mode) or written
+# into the data (direct mode).
+out_real="$(python3 -c 'import os, sys; print(os.path.realpath(sys.argv[1]))' "${OUT:-.}")"
+if [[ -n "$OUT" && "$out_real/" == "$CHANNEL/"* ]]; then
+  die "--out $OUT is inside the channel $CHANNEL; give a folder outside it"
+fi
 
 if [[ -z "$OUT" ]]; then
   OUT="$REPO_ROOT/kedro_project/data/06_models/train-local/$(date -u +%Y%m%d-%H%M%S)-$MODE-$$"

@@ -157,6 +157,15 @@ def train_local(*args: str) -> subprocess.CompletedProcess:
     )
 
 
+def test_train_local_refuses_an_out_folder_inside_the_channel(channel_dir):
+    # The job folder would be copied into itself: a RecursionError before this check.
+    result = train_local("--channel", str(channel_dir), "--out", str(channel_dir / "job"))
+
+    assert result.returncode == 2
+    assert f"--out {channel_dir / 'job'} is inside the channel" in result.stderr
+    assert sorted(p.name for p in channel_dir.iterdir()) == ["X_train.parquet", "y_train.parquet"]
+
+
 @pytest.mark.parametrize("mode", ["sagemaker", "direct"])
 def test_train_local_script_trains_in_both_modes(image, tmp_path, mode, features):
     channel = tmp_path / "channel"
