@@ -12,7 +12,8 @@ KEDRO_ENV ?=
 
 setup: $(STAMP)
 
-$(STAMP): requirements.in requirements.lock container/pyproject.toml kedro_project/pyproject.toml \
+$(STAMP): requirements.in requirements.lock contract/pyproject.toml models/*/pyproject.toml \
+		kedro_project/pyproject.toml \
 		scripts/local_sagemaker/pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
 	@echo "==> Creating $(VENV) and installing pinned dependencies (a few minutes the first time)"

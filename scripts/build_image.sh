@@ -2,8 +2,12 @@
 # Build the training image: the one build command behind `make image`, train_local.sh and
 # build_and_push.sh, so every build is for linux/amd64 and carries the same labels.
 #
-#   scripts/build_image.sh [--tag NAME] [--context DIR] [-- EXTRA_DOCKER_BUILD_ARGS...]
-#   scripts/build_image.sh --default-tag      print the local image name and exit
+#   scripts/build_image.sh [--model DIR] [--tag NAME] [--context DIR] [-- EXTRA_DOCKER_BUILD_ARGS...]
+#   scripts/build_image.sh [--model DIR] --default-tag   print the local image name and exit
+#
+# --model is the model's folder under the context (default models/linear_regression); the
+# default tag is training-<model folder name>:latest. The build fails, with one sentence,
+# when the model's entry point cannot import what it needs in the built image.
 #
 # Labels: org.opencontainers.image.revision is the git commit (with -dirty when the
 # tree has uncommitted changes), .created the UTC build time, .source the git remote
@@ -11,26 +15,37 @@
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-DEFAULT_TAG="spaceflights-training:latest"
-TAG="$DEFAULT_TAG"
+MODEL="models/linear_regression"
+TAG=""
 CONTEXT="$REPO_ROOT"
 EXTRA_ARGS=()
+PRINT_DEFAULT_TAG=0
 
 while (($#)); do
   case "$1" in
+    --model) MODEL="${2:?--model needs a folder}"; MODEL="${MODEL%/}"; shift 2 ;;
     --tag) TAG="${2:?--tag needs a name}"; shift 2 ;;
     --context) CONTEXT="${2:?--context needs a folder}"; shift 2 ;;
-    --default-tag) echo "$DEFAULT_TAG"; exit 0 ;;
-    -h | --help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --default-tag) PRINT_DEFAULT_TAG=1; shift ;;
+    -h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     --) shift; EXTRA_ARGS=("$@"); break ;;
     *) printf 'build_image: unknown option %s (see --help)\n' "$1" >&2; exit 2 ;;
   esac
 done
 
+model_name="$(basename "$MODEL" | tr '_' '-')"
+DEFAULT_TAG="training-$model_name:latest"
+if ((PRINT_DEFAULT_TAG)); then echo "$DEFAULT_TAG"; exit 0; fi
+TAG="${TAG:-$DEFAULT_TAG}"
+if [[ ! -f "$CONTEXT/$MODEL/train.py" || ! -f "$CONTEXT/$MODEL/requirements.txt" ]]; then
+  printf 'build_image: %s is not a model folder (it needs train.py and requirements.txt); pass --model models/NAME.\n' "$CONTEXT/$MODEL" >&2
+  exit 2
+fi
+
 command -v docker >/dev/null || { echo "build_image: docker is not installed" >&2; exit 1; }
 
 revision="$(git -C "$REPO_ROOT" rev-parse HEAD 2>/dev/null || echo unknown)"
-if [[ "$revision" != unknown && -n "$(git -C "$REPO_ROOT" status --porcelain -- container Dockerfile .dockerignore 2>/dev/null)" ]]; then
+if [[ "$revision" != unknown && -n "$(git -C "$REPO_ROOT" status --porcelain -- contract "$MODEL" Dockerfile .dockerignore 2>/dev/null)" ]]; then
   revision="$revision-dirty"
 fi
 source_url="${SOURCE_URL:-$(git -C "$REPO_ROOT" config --get remote.origin.url 2>/dev/null || true)}"
@@ -41,4 +56,5 @@ docker build --network host --platform linux/amd64 \
   --build-arg VCS_REF="$revision" \
   --build-arg BUILD_DATE="$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
   --build-arg SOURCE_URL="$source_url" \
+  --build-arg MODEL="$MODEL" \
   -t "$TAG" "${EXTRA_ARGS[@]}" "$CONTEXT"

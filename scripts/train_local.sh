@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Train the spaceflights model in the training image on this machine, with Docker.
+# Train a model in its training image on this machine, with Docker.
 #
 #   sagemaker mode: a SageMaker-shaped job folder and `docker run IMAGE train`, the command
 #                   SageMaker runs: the toolkit reads the folder and starts the entry point.
@@ -7,12 +7,13 @@
 #                   SM_* variables set and no toolkit (to debug the entry point).
 #
 # The job folder, the docker run arguments and what an exit means come from the training
-# package (python -m spaceflights_training.local_job), so this script holds none of the
+# package (python -m training_contract.local_job), so this script holds none of the
 # SageMaker contract itself. Run with --help for the options.
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-IMAGE="$("$REPO_ROOT/scripts/build_image.sh" --default-tag)"
+IMAGE=""
+MODEL="models/linear_regression"
 MODE="sagemaker"
 CHANNEL="$REPO_ROOT/kedro_project/data/05_model_input/train"
 OUT=""
@@ -24,7 +25,7 @@ usage() {
   cat <<EOF
 Usage: scripts/train_local.sh [options]
 
-Train the spaceflights model in the training image with docker run, on a local channel.
+Train a model in its training image with docker run, on a local channel.
 
 Options:
   --mode MODE             sagemaker (default): a SageMaker job folder and 'docker run IMAGE train'
@@ -34,14 +35,15 @@ Options:
   --out DIR               new or empty folder for the job (default: a fresh folder under
                           kedro_project/data/06_models/train-local/)
   --hyperparameters JSON  hyperparameters as a JSON object, e.g. '{"fit_intercept": false}'
-                          (default: none, so the image's defaults, the tutorial's model)
+                          (default: none, so the model's defaults)
   --memory LIMIT          cap the container's memory as an instance's would be (docker run
                           --memory, e.g. 8g for ml.m5.large)
-  --image NAME            image to run (default: $IMAGE); built if missing
+  --model DIR             the model's folder (default: models/linear_regression)
+  --image NAME            image to run (default: the model's, training-NAME:latest); built if missing
   --build                 build the image even if it exists
   -h, --help              show this help
 
-The model lands in OUT/model/model.json. On failure the job's reason is printed and the
+The model lands in OUT/model/. On failure the job's reason is printed and the
 script exits with the container's exit code (130 after Ctrl-C).
 EOF
 }
@@ -58,6 +60,7 @@ while (($#)); do
     --out) OUT="${2:?--out needs a folder}"; shift 2 ;;
     --hyperparameters) HYPERPARAMETERS="${2:?--hyperparameters needs a JSON object}"; shift 2 ;;
     --image) IMAGE="${2:?--image needs a name}"; shift 2 ;;
+    --model) MODEL="${2:?--model needs a folder}"; shift 2 ;;
     --memory) MEMORY="${2:?--memory needs a limit such as 8g}"; shift 2 ;;
     --build) BUILD=1; shift ;;
     -h | --help) usage; exit 0 ;;
@@ -65,6 +68,7 @@ while (($#)); do
   esac
 done
 
+IMAGE="${IMAGE:-$("$REPO_ROOT/scripts/build_image.sh" --model "$MODEL" --default-tag)}"
 [[ "$MODE" == sagemaker || "$MODE" == direct ]] || die "--mode must be sagemaker or direct, not '$MODE'"
 command -v docker >/dev/null || die "docker is not installed"
 command -v python3 >/dev/null || die "python3 is needed to lay out the job folder"
@@ -85,7 +89,7 @@ fi
 mkdir -p "$OUT"
 OUT="$(cd "$OUT" && pwd)"
 
-local_job() { PYTHONPATH="$REPO_ROOT/container" python3 -m spaceflights_training.local_job "$@"; }
+local_job() { PYTHONPATH="$REPO_ROOT/contract" python3 -m training_contract.local_job "$@"; }
 job_args=(--mode "$MODE" --job "$OUT" --channel "$CHANNEL")
 if [[ -n "$HYPERPARAMETERS" ]]; then
   job_args+=(--hyperparameters "$HYPERPARAMETERS")
@@ -97,7 +101,7 @@ mapfile -d '' container_command < <(local_job command "${job_args[@]}")
 
 if ((BUILD)) || ! docker image inspect "$IMAGE" >/dev/null 2>&1; then
   echo "==> Building $IMAGE from $REPO_ROOT (a few minutes the first time)"
-  "$REPO_ROOT/scripts/build_image.sh" --tag "$IMAGE"
+  "$REPO_ROOT/scripts/build_image.sh" --model "$MODEL" --tag "$IMAGE"
 fi
 
 # No network: all the job needs is in its channel, as under SageMaker's network isolation.

@@ -23,7 +23,7 @@ from spaceflights.run_lock import ProjectBusyError
 from spaceflights.training.artifacts import ModelArtifactError
 from spaceflights.training.jobs import TrainingJobError
 from spaceflights.training.preflight import PreflightError
-from spaceflights_training.errors import TrainingInputError
+from training_contract.errors import TrainingInputError
 
 EXPECTED = (
     PreflightError,

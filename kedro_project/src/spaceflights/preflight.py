@@ -22,7 +22,7 @@ from spaceflights.training import preflight  # noqa: E402
 from spaceflights.training.preflight.origin import ConfigOrigin  # noqa: E402
 
 logging.disable(logging.NOTSET)
-from spaceflights_training.environment import FEATURES_FILE, TARGET_FILE  # noqa: E402
+from training_contract.environment import FEATURES_FILE, TARGET_FILE  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,8 @@
-"""``model.tar.gz``: packing it as SageMaker does, and reading it back safely."""
+"""``model.tar.gz``: packing it as SageMaker does, and reading its files back safely.
+
+The reader knows no model format: it returns the archive's regular files by name, and the
+model's adapter (``training.model_adapter``) makes a model of them.
+"""
 
 from __future__ import annotations
 
@@ -11,16 +15,8 @@ from typing import IO, Any
 
 import fsspec
 
-from spaceflights_training import model
-from spaceflights_training.environment import MODEL_FILE
+from .preflight.schema import ArtifactLimits
 
-# A model.json is kilobytes and the trainer writes nothing else; refuse anything that would
-# fill memory or take long to read, packed or unpacked. The archive is read as a stream and
-# the first cap crossed stops the reading, so a hostile archive costs little.
-MAX_ARCHIVE_BYTES = 100 * 1024 * 1024
-MAX_UNPACKED_BYTES = 32 * 1024 * 1024
-MAX_ENTRIES = 1000
-MAX_MODEL_FILE_BYTES = 10 * 1024 * 1024
 UNPACKS_TO = "unpacks to more than"
 
 
@@ -42,22 +38,20 @@ def pack_model_dir(model_dir: Path, archive: Path) -> Path:
     return archive
 
 
-def read_model_document(uri: str, storage_options: dict[str, Any] | None = None) -> dict:
-    """Read ``model.json`` out of the ``model.tar.gz`` at ``uri`` (a path, file:// or s3://).
-
-    The document is checked with the model format's own ``model.parse_document``.
-    """
+def read_model_files(
+    uri: str,
+    limits: ArtifactLimits | None = None,
+    storage_options: dict[str, Any] | None = None,
+) -> dict[str, bytes]:
+    """The regular files of the ``model.tar.gz`` at ``uri`` (a path, file:// or s3://), by
+    their names in the archive; ModelArtifactError with one sentence if it is unsafe."""
     try:
         with fsspec.open(uri, "rb", **(storage_options or {})) as stream:
-            raw = _read_model_file(stream, uri)
+            return _read_files(stream, uri, limits or ArtifactLimits())
     except FileNotFoundError as exc:
         raise ModelArtifactError(
             f"No model artifact at {uri}; the training job did not upload model.tar.gz there."
         ) from exc
-    try:
-        return model.parse_document(raw)
-    except model.ModelDocumentError as exc:
-        raise ModelArtifactError(exc.sentence(uri)) from exc
 
 
 class _TooLarge(Exception):
@@ -80,39 +74,42 @@ class _Capped:
         return data
 
 
-def _read_model_file(stream: IO[bytes], uri: str) -> bytes:
-    packed = _Capped(stream, MAX_ARCHIVE_BYTES, "is larger than")
-    unpacked = _Capped(gzip.GzipFile(fileobj=packed, mode="rb"), MAX_UNPACKED_BYTES, UNPACKS_TO)
+def _read_files(stream: IO[bytes], uri: str, limits: ArtifactLimits) -> dict[str, bytes]:
+    packed = _Capped(stream, limits.max_archive_bytes, "is larger than")
+    unpacked = _Capped(
+        gzip.GzipFile(fileobj=packed, mode="rb"), limits.max_unpacked_bytes, UNPACKS_TO
+    )
     try:
         with tarfile.open(fileobj=unpacked, mode="r|") as tar:
-            model_file = _scan(tar, uri)
+            files = _scan(tar, uri, limits)
         # Read to the end, so that gzip checks its length and CRC: a cut-off upload fails.
         while unpacked.read(64 * 1024):
             pass
     except _TooLarge as exc:
         raise ModelArtifactError(
-            f"{uri} {exc}, more than a model of this project can be; refusing it."
+            f"{uri} {exc}, past training.artifact_limits; refusing it (raise the limit if "
+            "the model is really this large)."
         ) from exc
     except (tarfile.TarError, EOFError, OSError, zlib.error, RecursionError) as exc:
         raise ModelArtifactError(
             f"{uri} is not a complete gzip tar archive ({exc}); the upload may have been cut "
             "short, so rerun the training job."
         ) from exc
-    return model_file
+    return files
 
 
-def _scan(tar: tarfile.TarFile, uri: str) -> bytes:
+def _scan(tar: tarfile.TarFile, uri: str, limits: ArtifactLimits) -> dict[str, bytes]:
     # Check every entry, not just the one we read: an archive with links, paths that climb
-    # out of its folder or two entries of one name is not one our trainer wrote, and
-    # `tar -x` might unpack a different model.json from it than the one read here.
+    # out of its folder or two entries of one name is not one a trainer wrote, and
+    # `tar -x` might unpack different files from it than the ones read here.
     seen: set[PurePosixPath] = set()
     unpacked = 0
-    model_file: bytes | None = None
+    files: dict[str, bytes] = {}
     for count, member in enumerate(tar, start=1):
-        if count > MAX_ENTRIES:
+        if count > limits.max_entries:
             raise ModelArtifactError(
-                f"{uri} holds more than {MAX_ENTRIES} entries, more than a model of this "
-                "project has; refusing it."
+                f"{uri} holds more than {limits.max_entries:,} entries, past "
+                "training.artifact_limits.max_entries; refusing it."
             )
         path = PurePosixPath(member.name)
         if path.is_absolute() or ".." in path.parts or not (member.isfile() or member.isdir()):
@@ -127,25 +124,15 @@ def _scan(tar: tarfile.TarFile, uri: str) -> bytes:
             )
         seen.add(path)
         unpacked += member.size if member.isfile() else 0
-        if unpacked > MAX_UNPACKED_BYTES:
+        if unpacked > limits.max_unpacked_bytes:
             # Stop at the header, before unpacking what it announces.
-            raise _TooLarge(f"{UNPACKS_TO} {MAX_UNPACKED_BYTES} bytes")
-        if path == PurePosixPath(MODEL_FILE):
-            model_file = _read_member(tar, member, uri)
-    if model_file is None:
-        raise ModelArtifactError(
-            f"{uri} has no {MODEL_FILE} at its top level; retrain with this project's "
-            "training image."
-        )
-    return model_file
-
-
-def _read_member(tar: tarfile.TarFile, member: tarfile.TarInfo, uri: str) -> bytes:
-    if not member.isfile():
-        raise ModelArtifactError(f"{MODEL_FILE} in {uri} is not a regular file.")
-    if member.size > MAX_MODEL_FILE_BYTES:
-        raise ModelArtifactError(
-            f"{MODEL_FILE} in {uri} unpacks to {member.size} bytes, more than a model of this "
-            f"project can be ({MAX_MODEL_FILE_BYTES}); refusing it."
-        )
-    return tar.extractfile(member).read()
+            raise _TooLarge(f"{UNPACKS_TO} {limits.max_unpacked_bytes} bytes")
+        if member.isfile():
+            if member.size > limits.max_file_bytes:
+                raise ModelArtifactError(
+                    f"{member.name!r} in {uri} unpacks to {member.size} bytes, past "
+                    f"training.artifact_limits.max_file_bytes ({limits.max_file_bytes}); "
+                    "refusing it."
+                )
+            files[path.as_posix()] = tar.extractfile(member).read()
+    return files

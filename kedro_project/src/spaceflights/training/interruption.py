@@ -21,7 +21,7 @@ from typing import Any
 
 import psutil
 
-from spaceflights_training.stopping import STOP_SIGNALS
+from training_contract.stopping import STOP_SIGNALS
 
 # How long a run waits, on its way out, for the children it passed a stop on to.
 CHILD_STOP_TIMEOUT = 30

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from spaceflights_training.environment import TRAIN_CHANNEL
+from training_contract.environment import TRAIN_CHANNEL
 
 from .channel_upload import content_hash
 

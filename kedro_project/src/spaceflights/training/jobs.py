@@ -10,8 +10,8 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from spaceflights_training import memory
-from spaceflights_training.environment import HOST_PREFIX
+from training_contract import memory
+from training_contract.environment import HOST_PREFIX
 
 from . import interruption
 from .job_stops import RUNNING, job_if_started, stop_after_interrupt

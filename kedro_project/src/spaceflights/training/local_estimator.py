@@ -19,24 +19,24 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from spaceflights_training.environment import (
+from training_contract.environment import (
     BASE_DIR_ENV,
     CODE_DIR,
     DATA_DIR,
     MODEL_ARCHIVE,
     MODEL_DIR,
-    MODEL_FILE,
     OUTPUT_DIR,
     TOOLKIT_COMMAND,
+    TrainingEnvironment,
 )
-from spaceflights_training.failure import read_failure
-from spaceflights_training.job_folder import write_job_folder
-from spaceflights_training.supervisor import STOP_DEADLINE
+from training_contract.failure import read_failure
+from training_contract.job_folder import write_job_folder
+from training_contract.supervisor import STOP_DEADLINE
 
 from .artifacts import pack_model_dir
 from .uris import local_path
 
-SUPERVISOR = "spaceflights_training.supervisor"
+SUPERVISOR = "training_contract.supervisor"
 # The supervisor kills a job that ignores a stop after STOP_DEADLINE; wait a little longer.
 STOP_GRACE = STOP_DEADLINE + 5
 
@@ -73,7 +73,7 @@ class LocalToolkitEstimator:
         if not self.entry_point.is_file():
             raise FileNotFoundError(
                 f"Entry point {self.entry_point} not found (from {Path.cwd()}); set "
-                "training.estimator.entry_point to container/train.py."
+                "training.estimator.entry_point to the model's train.py."
             )
         train_command = shutil.which(TOOLKIT_COMMAND, path=str(Path(sys.executable).parent))
         if train_command is None:
@@ -94,7 +94,8 @@ class LocalToolkitEstimator:
                 logs=logs,
             )
             description: dict[str, Any] = {"TrainingJobName": job_name}
-            if returncode == 0 and (base_dir / MODEL_DIR / MODEL_FILE).is_file():
+            written = TrainingEnvironment.from_env({BASE_DIR_ENV: str(base_dir)}).model_written()
+            if returncode == 0 and written:
                 archive = pack_model_dir(base_dir / MODEL_DIR, job_output / MODEL_ARCHIVE)
                 description["TrainingJobStatus"] = "Completed"
                 description["ModelArtifacts"] = {"S3ModelArtifacts": archive.resolve().as_uri()}

@@ -10,8 +10,9 @@ from matplotlib.figure import Figure
 from spaceflights.training import artifacts, job_reuse, jobs, preflight
 from spaceflights.training.channel_upload import publish_channel
 from spaceflights.training.job_address import JobAddress, job_address
-from spaceflights_training import model
-from spaceflights_training.environment import TRAIN_CHANNEL
+from spaceflights.training.model_adapter import load_adapter
+from spaceflights.training.preflight.schema import ArtifactLimits
+from training_contract.environment import TRAIN_CHANNEL
 
 logger = logging.getLogger(__name__)
 
@@ -92,49 +93,56 @@ def _earlier_job(
     return earlier
 
 
-def unpack_model(training_job: dict[str, Any]) -> dict[str, Any]:
-    """Read the model document out of the job's ``model.tar.gz``."""
-    document = artifacts.read_model_document(training_job["model_artifact"])
-    # read_model_document has already checked it with model.parse_document.
-    return document
+def unpack_model(training_job: dict[str, Any], training: dict[str, Any]) -> dict[str, bytes]:
+    """The files of the job's ``model.tar.gz``, read safely and checked by the model's adapter."""
+    uri = training_job["model_artifact"]
+    limits = ArtifactLimits.model_validate(training.get("artifact_limits") or {})
+    files = artifacts.read_model_files(uri, limits)
+    try:
+        load_adapter(training["model_adapter"]).load(files, uri)
+    except ValueError as error:
+        raise artifacts.ModelArtifactError(str(error)) from error
+    return files
 
 
 def evaluate_model(
-    model_document: dict[str, Any], X_test: pd.DataFrame, y_test: pd.DataFrame
+    model_files: dict[str, bytes],
+    X_test: pd.DataFrame,
+    y_test: pd.DataFrame,
+    training: dict[str, Any],
 ) -> dict[str, float]:
-    """Score the trained model on the test split: R², mean absolute error and max error."""
-    metrics = model.regression_metrics(y_test.iloc[:, 0], _predict(model_document, X_test))
+    """Score the trained model on the test split, with the scores its adapter computes."""
+    adapter = load_adapter(training["model_adapter"])
+    actual = y_test.iloc[:, 0].to_numpy("float64")
+    predicted = adapter.predict(adapter.load(model_files, "the unpacked model"), X_test)
+    metrics = adapter.metrics(actual, predicted)
     logger.info(
-        "Model has a coefficient R^2 of %.3f on test data (MAE %.1f, max error %.1f).",
-        metrics["r2"],
-        metrics["mae"],
-        metrics["max_error"],
+        "Model scores on test data: %s.",
+        ", ".join(f"{name} {value:.3f}" for name, value in metrics.items()),
     )
     return metrics
 
 
 def plot_predictions(
-    model_document: dict[str, Any], X_test: pd.DataFrame, y_test: pd.DataFrame
+    model_files: dict[str, bytes],
+    X_test: pd.DataFrame,
+    y_test: pd.DataFrame,
+    training: dict[str, Any],
 ) -> Figure:
     """Predicted against actual price on the test split, with the line a perfect model follows."""
-    actual = y_test.iloc[:, 0].to_numpy()
-    predicted = _predict(model_document, X_test)
+    adapter = load_adapter(training["model_adapter"])
+    actual = y_test.iloc[:, 0].to_numpy("float64")
+    predicted = adapter.predict(adapter.load(model_files, "the unpacked model"), X_test)
     figure = Figure(figsize=(6, 6), layout="constrained")
     axes = figure.subplots()
     axes.scatter(actual, predicted, s=4, alpha=0.3)
     low, high = float(min(actual.min(), predicted.min())), float(max(actual.max(), predicted.max()))
     axes.plot([low, high], [low, high], color="black", linewidth=1, label="predicted = actual")
-    axes.set(
-        xlabel="actual price",
-        ylabel="predicted price",
-        title=f"Test split: R² {model.regression_metrics(actual, predicted)['r2']:.3f}",
-    )
+    scores = adapter.metrics(actual, predicted)
+    title = f"Test split: R² {scores['r2']:.3f}" if "r2" in scores else "Test split"
+    axes.set(xlabel="actual", ylabel="predicted", title=title)
     axes.legend(loc="upper left")
     return figure
-
-
-def _predict(model_document: dict[str, Any], X_test: pd.DataFrame) -> np.ndarray:
-    return model.predict(model_document, X_test[model_document["features"]].to_numpy("float64"))
 
 
 def _shuffle_split(rows: int, test_size: float, seed: int) -> tuple[np.ndarray, np.ndarray]:

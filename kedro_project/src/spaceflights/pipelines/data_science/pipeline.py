@@ -22,19 +22,19 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             Node(
                 func=unpack_model,
-                inputs="training_job",
+                inputs=["training_job", "params:training"],
                 outputs="model",
                 name="unpack_model_node",
             ),
             Node(
                 func=evaluate_model,
-                inputs=["model", "X_test", "y_test"],
+                inputs=["model", "X_test", "y_test", "params:training"],
                 outputs="metrics",
                 name="evaluate_model_node",
             ),
             Node(
                 func=plot_predictions,
-                inputs=["model", "X_test", "y_test"],
+                inputs=["model", "X_test", "y_test", "params:training"],
                 outputs="price_predictions_plot",
                 name="plot_predictions_node",
             ),

@@ -16,11 +16,12 @@ from typing import Any
 import boto3
 import pandas as pd
 
-from spaceflights_training import channel, hyperparameters
-from spaceflights_training.environment import TRAIN_CHANNEL
-from spaceflights_training.errors import TrainingInputError
+from training_contract import channel, hyperparameters
+from training_contract.environment import TRAIN_CHANNEL
+from training_contract.errors import TrainingInputError
 
 from ..jobs import unique_job_name
+from ..model_adapter import ModelAdapter, ModelAdapterError, load_adapter
 from . import aws_identity, aws_network, aws_storage, image, limits
 from .aws_calls import AwsCalls
 from .estimator_args import NODE_ARGUMENTS, check_class_spec
@@ -33,6 +34,8 @@ from .schema import ModelOptions, parse_model_options, parse_training
 __all__ = ["Checked", "PreflightError", "check", "check_model_options"]
 
 logger = logging.getLogger(__name__)
+# The hyperparameter a tabular model reads its columns from (training_contract.channel).
+FEATURES = "features"
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,8 @@ def check(
     findings = Findings()
     options = parse_model_options(model_options, origin, findings)
     config = parse_training(training, origin, findings)
-    stored = _hyperparameters(options, findings, origin) if options else {}
+    adapter = _adapter(config, findings) if config else None
+    stored = _hyperparameters(options, adapter, findings, origin) if options and adapter else {}
     if options and X is not None and y is not None:
         _guard(findings, origin, channel.validate_training_data, X, y, options.features)
     job_name = ""
@@ -90,16 +94,36 @@ def check(
     return Checked(job_name, stored)
 
 
+def _adapter(config, findings: Findings) -> ModelAdapter | None:
+    try:
+        return load_adapter(config.model_adapter)
+    except ModelAdapterError as error:
+        findings.fail(str(error))
+        return None
+
+
 def _hyperparameters(
-    options: ModelOptions, findings: Findings, origin: ConfigOrigin
+    options: ModelOptions, adapter: ModelAdapter, findings: Findings, origin: ConfigOrigin
 ) -> dict[str, str]:
-    """The hyperparameters as SageMaker will store them, parsed back as the image will."""
-    stored = _guard(
-        findings, origin, hyperparameters.to_sagemaker, options.features, options.hyperparameters
+    """The hyperparameters as SageMaker will store them, parsed back as the image will.
+
+    The model's own declarations type-check them, so a wrong type is one sentence naming
+    the key here, not a failed job. A model that reads a tabular channel declares
+    ``features``; it gets ``model_options.features``.
+    """
+    values = dict(options.hyperparameters)
+    if any(spec.name == FEATURES for spec in adapter.hyperparameters):
+        _guard(findings, origin, channel.check_feature_names, options.features)
+        values[FEATURES] = list(options.features)
+    stored = hyperparameters.to_sagemaker(values)
+    _guard(
+        findings,
+        origin,
+        hyperparameters.parse,
+        adapter.hyperparameters,
+        hyperparameters.to_args(stored),
     )
-    if stored is not None:
-        _guard(findings, origin, hyperparameters.parse_args, hyperparameters.to_args(stored))
-    return stored or {}
+    return stored
 
 
 def _guard(findings: Findings, origin: ConfigOrigin, function, *args: Any) -> Any:
@@ -118,7 +142,7 @@ def _with_setting(sentence: str, hyperparameter: str | None, origin: ConfigOrigi
         return sentence
     key = (
         "model_options.features"
-        if hyperparameter == "features"
+        if hyperparameter == FEATURES
         else (f"model_options.hyperparameters.{hyperparameter}")
     )
     return f"{sentence.rstrip('.')}; it is set by {origin.where(key)}."

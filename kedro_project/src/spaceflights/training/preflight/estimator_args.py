@@ -6,7 +6,7 @@ import inspect
 from collections.abc import Mapping
 from typing import Any
 
-from spaceflights_training.errors import short_list
+from training_contract.errors import short_list
 
 from ..jobs import import_dotted
 from .findings import Findings

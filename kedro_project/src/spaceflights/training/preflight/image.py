@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from spaceflights_training.errors import short_value
+from training_contract.errors import short_value
 
 from .findings import Findings
 from .origin import ConfigOrigin

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from spaceflights_training.errors import short_value
+from training_contract.errors import short_value
 
 from ..job_address import DIGEST_MARK
 from .findings import Findings

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from spaceflights_training.environment import TRAIN_CHANNEL
-from spaceflights_training.errors import short_list, short_value
+from training_contract.environment import TRAIN_CHANNEL
+from training_contract.errors import short_list, short_value
 
 from .findings import Findings
 from .origin import ConfigOrigin

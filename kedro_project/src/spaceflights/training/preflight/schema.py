@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
-from spaceflights_training.errors import short_value
+from training_contract.errors import short_value
 
 from .findings import Findings
 from .origin import ConfigOrigin
@@ -21,6 +21,8 @@ _HINTS = {
     "model_options.random_state": "give a whole number, such as 3",
     "training.estimator.class": "name the estimator class by its import path",
     "training.job_name_prefix": "use a short name of letters, digits and hyphens",
+    "training.model_adapter": "name the model's adapter class by its import path, such as "
+    "linear_regression.adapter.LinearRegressionAdapter",
 }
 
 
@@ -93,7 +95,22 @@ class Estimator(BaseModel):
     entry_point: str | None = None
 
 
+class ArtifactLimits(_Strict):
+    """Caps on ``model.tar.gz`` (``training.artifact_limits``): past one, it is refused.
+
+    The archive is read as a stream and the first cap crossed stops the reading, so a
+    hostile archive costs little. The defaults fit models of a few hundred MiB.
+    """
+
+    max_archive_bytes: int = Field(default=512 * 2**20, ge=1)
+    max_unpacked_bytes: int = Field(default=1024 * 2**20, ge=1)
+    max_entries: int = Field(default=1000, ge=1)
+    max_file_bytes: int = Field(default=512 * 2**20, ge=1)
+
+
 class Training(_Strict):
+    model_adapter: str = Field(min_length=1)
+    artifact_limits: ArtifactLimits = Field(default_factory=ArtifactLimits)
     job_name_prefix: str = Field(min_length=1)
     channel: str = Field(min_length=1)
     channel_upload: str | None = None

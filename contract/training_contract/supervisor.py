@@ -5,13 +5,13 @@ us). The toolkit alone gets three endings wrong: it dies on SIGTERM before our e
 point can say why, it turns SIGINT into exit 0, and it reports success without a job
 folder or a model. So this wrapper
 
-- refuses to start without a channel, and lays out the rest of the job folder when only
-  the channel was mounted;
+- asks ``launch.prepare`` for a job folder, an entry point and host names that resolve,
+  or one sentence saying what to mount or set;
 - runs ``train`` in its own process group with SIGTERM and SIGINT ignored, so the
   toolkit outlives the entry point (which handles both itself) and reports its exit;
 - forwards a stop signal to that group, and kills the group if it is not gone within
   ``STOP_DEADLINE`` seconds, far inside SageMaker's 120-second grace;
-- exits 0 only when ``model.json`` exists, and names a kill for memory as such.
+- exits 0 only when model/ is not empty, and names a kill for memory as such.
 
 Any other command (``docker run IMAGE python ...``) runs unchanged. Standard library
 only, so it starts in milliseconds.
@@ -27,20 +27,12 @@ from collections.abc import Sequence
 from types import FrameType
 
 from . import memory
-from .environment import (
-    CONFIG_DIR,
-    ML_ROOT,
-    TOOLKIT_COMMAND,
-    TRAIN_CHANNEL,
-    TrainingEnvironment,
-    job_root,
-)
+from .environment import TOOLKIT_COMMAND, TrainingEnvironment
 from .failure import read_failure, write_failure
-from .job_folder import write_job_folder
+from .launch import LaunchError, prepare
 from .stopping import STOP_SIGNALS, exit_code, stop_reason
 
 STOP_DEADLINE = 10.0
-LOCAL_HOST = "localhost"
 NO_JOB_FOLDER = 1
 
 
@@ -56,13 +48,15 @@ def _ignore_stop_signals() -> None:
 class Supervised:
     """One run of ``train``: the child process and the stop signal it was sent, if any."""
 
-    def __init__(self, argv: Sequence[str]):
+    def __init__(self, argv: Sequence[str], env: dict[str, str]):
         self.stop_signal: int | None = None
         self.child: subprocess.Popen | None = None
         # Handlers first, so a stop that comes while the child starts is not lost.
         for stop_signal in STOP_SIGNALS:
             signal.signal(stop_signal, self._forward)
-        self.child = subprocess.Popen(list(argv), process_group=0, preexec_fn=_ignore_stop_signals)
+        self.child = subprocess.Popen(
+            list(argv), env=env, process_group=0, preexec_fn=_ignore_stop_signals
+        )
         if self.stop_signal is not None:
             self._signal_group(self.stop_signal)
 
@@ -103,37 +97,25 @@ class Supervised:
 def supervise(argv: Sequence[str]) -> int:
     """Run the toolkit's ``train`` (``argv``) and return the exit code the job should end with."""
     env = TrainingEnvironment.from_env()
-    config_dir = job_root() / CONFIG_DIR
-    if not config_dir.is_dir():
-        if not env.channel_dir.is_dir():
-            reason = write_failure(
-                env.output_dir,
-                f"No SageMaker job folder and no training channel: {config_dir} and "
-                f"{env.channel_dir} do not exist; mount the job's input/ (or at least its "
-                f"'{TRAIN_CHANNEL}' channel), model/ and output/ under {ML_ROOT}, as "
-                "SageMaker does.",
-            )
-            log(reason)
-            return NO_JOB_FOLDER
-        # Only a channel was mounted, as people test an image by hand: lay out the rest
-        # as SageMaker would, for one host named localhost. The toolkit resolves every host
-        # before it starts, and only localhost is sure to resolve, network or none.
-        log(f"No {config_dir}: writing a one-host job configuration with default hyperparameters")
-        write_job_folder(job_root(), {}, [TRAIN_CHANNEL], host=LOCAL_HOST)
+    try:
+        launch = prepare(argv, os.environ, log)
+    except LaunchError as error:
+        log(write_failure(env.output_dir, str(error)))
+        return NO_JOB_FOLDER
 
     kills_before = memory.oom_kills()
-    run = Supervised(argv)
+    run = Supervised(launch.command, launch.env)
     code = run.wait()
     log(memory.peak_report())
-    if run.stop_signal is not None and not (code == 0 and env.model_file.is_file()):
+    if run.stop_signal is not None and not (code == 0 and env.model_written()):
         if "stopped" not in read_failure(env.output_dir).lower():
             write_failure(env.output_dir, stop_reason(run.stop_signal))
         return exit_code(run.stop_signal)
     if code == 0:
-        if env.model_file.is_file():
+        if env.model_written():
             return 0
         reason = (
-            f"Training reported success but wrote no {env.model_file}; the entry point must "
+            f"Training reported success but {env.model_dir} is empty; the entry point must "
             "write the model before it exits 0."
         )
         log(write_failure(env.output_dir, reason))

@@ -1,4 +1,4 @@
-"""The price model: fitting it, measuring it, and storing it as JSON.
+"""The linear model's artifact: ``model.json``, writing it and reading it back strictly.
 
 The model crosses S3 inside ``model.tar.gz``, so it is stored as plain JSON
 (coefficients and intercept), never as a pickle that would run code when loaded.
@@ -11,19 +11,14 @@ import math
 import reprlib
 from collections.abc import Mapping, Sequence
 from numbers import Real
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from . import regression
-from .environment import MODEL_FILE
-from .hyperparameters import Hyperparameters
 
-if TYPE_CHECKING:
-    import pandas as pd
-    from sklearn.linear_model import LinearRegression
-
-MODEL_FORMAT = "spaceflights-linear-regression/1"
+MODEL_FILE = "model.json"
+MODEL_FORMAT = "streamed-linear-regression/1"
 # The keys of model.json and of its "hyperparameters", exactly as to_document writes them.
 DOCUMENT_KEYS = ("format", "features", "coefficients", "intercept", "hyperparameters")
 HYPERPARAMETER_KEYS = ("fit_intercept", "positive")
@@ -44,24 +39,7 @@ class ModelDocumentError(ValueError):
         # A hostile key may be megabytes long; the sentence shows its start.
         subject = MODEL_FILE if self.key is None else f"{MODEL_FILE} key {_SHORT.repr(self.key)}"
         place = f" in {where}" if where else ""
-        return f"{subject}{place} {self.problem}; retrain with this project's training image."
-
-
-def fit(X: pd.DataFrame, y: pd.Series, hyperparameters: Hyperparameters) -> LinearRegression:
-    """Fit the price regression on checked frames in memory, with the trainer's own solver."""
-    moments = regression.Moments(X.shape[1])
-    moments.add(X.to_numpy(dtype="float64"), np.asarray(y, dtype="float64"))
-    fitted = regression.solve(moments, hyperparameters.fit_intercept, hyperparameters.positive)
-    return from_document(document(hyperparameters, fitted, list(map(str, X.columns))))
-
-
-def regression_metrics(y_true: pd.Series | np.ndarray, y_pred: np.ndarray) -> dict[str, float]:
-    """R², mean absolute error and max error, the numbers training and evaluation report:
-    scikit-learn's r2_score, mean_absolute_error and max_error, from the trainer's Scores."""
-    actual = np.asarray(y_true, dtype="float64")
-    scores = regression.Scores(target_mean=float(actual.mean()))
-    scores.add(actual, np.asarray(y_pred, dtype="float64"))
-    return scores.metrics()
+        return f"{subject}{place} {self.problem}; retrain with the linear regression's image."
 
 
 def predict(document: Mapping[str, Any], X: np.ndarray) -> np.ndarray:
@@ -71,28 +49,16 @@ def predict(document: Mapping[str, Any], X: np.ndarray) -> np.ndarray:
 
 
 def document(
-    hyperparameters: Hyperparameters,
-    fitted: regression.Fit,
-    features: Sequence[str] | None = None,
+    fitted: regression.Fit, features: Sequence[str], fit_intercept: bool, positive: bool
 ) -> dict[str, Any]:
-    """The JSON document that ``model.json`` holds, for a fit of ``features`` (by default
-    the hyperparameters' own)."""
+    """The JSON document that ``model.json`` holds, for a fit of ``features``."""
     return {
         "format": MODEL_FORMAT,
-        "features": list(features if features is not None else hyperparameters.features),
+        "features": list(features),
         "coefficients": [float(c) for c in fitted.coefficients],
         "intercept": float(fitted.intercept),
-        "hyperparameters": {
-            "fit_intercept": hyperparameters.fit_intercept,
-            "positive": hyperparameters.positive,
-        },
+        "hyperparameters": {"fit_intercept": fit_intercept, "positive": positive},
     }
-
-
-def to_document(model: LinearRegression, hyperparameters: Hyperparameters) -> dict[str, Any]:
-    """The JSON document that ``model.json`` holds, for a fitted LinearRegression."""
-    fitted = regression.Fit(np.asarray(model.coef_), float(model.intercept_))
-    return document(hyperparameters, fitted, list(model.feature_names_in_))
 
 
 def parse_document(raw: bytes | str) -> dict[str, Any]:
@@ -115,24 +81,6 @@ def parse_document(raw: bytes | str) -> dict[str, Any]:
         raise ModelDocumentError(None, "nests lists or objects too deeply") from exc
     check_document(document)
     return document
-
-
-def from_document(document: Mapping[str, Any]) -> LinearRegression:
-    """Rebuild a fitted LinearRegression from a ``model.json`` document; refuse anything else.
-
-    Raises ModelDocumentError naming the first key that is missing, extra or malformed.
-    """
-    fitted = check_document(document)
-    # Imported here: checking and predicting never need scikit-learn itself.
-    from sklearn.linear_model import LinearRegression
-
-    settings = document["hyperparameters"]
-    model = LinearRegression(**{name: settings[name] for name in HYPERPARAMETER_KEYS})
-    model.coef_ = fitted.coefficients
-    model.intercept_ = fitted.intercept
-    model.n_features_in_ = len(document["features"])
-    model.feature_names_in_ = np.asarray(document["features"], dtype=object)
-    return model
 
 
 def check_document(document: Mapping[str, Any]) -> regression.Fit:

@@ -75,3 +75,13 @@ def raise_on_stop_signals() -> Iterator[None]:
     finally:
         for stop_signal, handler_before in previous.items():
             signal.signal(stop_signal, handler_before)
+
+
+@contextmanager
+def hold_stop_signals() -> Iterator[None]:
+    """Within the block, stop signals wait; they arrive (and their handler runs) at its end."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)

@@ -12,8 +12,6 @@ whatever the rows:
   minimum-norm in the original units, which is what scikit-learn returns for collinear data.
 - ``positive=True``: non-negative least squares on a factor of the Gram matrix, the same
   problem scikit-learn hands to ``scipy.optimize.nnls``.
-
-The second pass (``Scores``) measures R², MAE and max error against the fitted model.
 """
 
 from __future__ import annotations
@@ -118,37 +116,3 @@ def _nonnegative(G: np.ndarray, c: np.ndarray) -> np.ndarray:
 
     weights, _ = nnls(A, b)
     return weights
-
-
-@dataclass
-class Scores:
-    """R², mean absolute error and max error, summed over a second pass of batches."""
-
-    target_mean: float
-    count: int = 0
-    squared_error: float = 0.0
-    squared_total: float = 0.0
-    absolute_error: float = 0.0
-    max_error: float = 0.0
-
-    def add(self, y: np.ndarray, predicted: np.ndarray) -> None:
-        error = y - predicted
-        self.count += len(y)
-        self.squared_error += float(error @ error)
-        centred = y - self.target_mean
-        self.squared_total += float(centred @ centred)
-        np.abs(error, out=error)
-        self.absolute_error += float(error.sum())
-        self.max_error = max(self.max_error, float(error.max(initial=0.0)))
-
-    def metrics(self) -> dict[str, float]:
-        """The same numbers as scikit-learn's r2_score, mean_absolute_error and max_error."""
-        if self.squared_total == 0:
-            r2 = 1.0 if self.squared_error == 0 else 0.0
-        else:
-            r2 = 1.0 - self.squared_error / self.squared_total
-        return {
-            "r2": r2,
-            "mae": self.absolute_error / max(self.count, 1),
-            "max_error": self.max_error,
-        }

@@ -4,7 +4,7 @@
 folder's layout, the hyperparameter encoding and the meaning of an exit all live here,
 next to the contract they come from::
 
-    python -m spaceflights_training.local_job write --mode M --job DIR --channel DIR \
+    python -m training_contract.local_job write --mode M --job DIR --channel DIR \
         [--hyperparameters JSON]
     ... options --mode M --job DIR --channel DIR
     ... command --mode M [--hyperparameters JSON]
@@ -33,7 +33,6 @@ from .environment import (
     ML_ROOT,
     MODEL_DIR,
     MODEL_DIR_ENV,
-    MODEL_FILE,
     OUTPUT_DIR,
     OUTPUT_DIR_ENV,
     PROGRAM,
@@ -91,11 +90,12 @@ def command(mode: str, hyperparameters: dict[str, str]) -> list[str]:
 
 def report(job: Path, exit_code: int) -> tuple[str, int]:
     """One line on how the job ended, and the exit code to end with: success needs a model."""
-    model = job / MODEL_DIR / MODEL_FILE
+    model_dir = job / MODEL_DIR
     if exit_code == 0:
-        if model.is_file():
-            return f"Model: {model}", 0
-        return f"Training exited 0 but wrote no model ({model} is missing).", 1
+        written = sorted(p.name for p in model_dir.iterdir()) if model_dir.is_dir() else []
+        if written:
+            return f"Model: {model_dir} ({', '.join(written)})", 0
+        return f"Training exited 0 but wrote no model ({model_dir} is empty).", 1
     reason = read_failure(job / OUTPUT_DIR)
     line = f"Training failed (exit {exit_code}): {reason or 'no failure sentence; see the log.'}"
     if exit_code == KILLED and "out of memory" not in reason:
@@ -107,7 +107,7 @@ def report(job: Path, exit_code: int) -> tuple[str, int]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m spaceflights_training.local_job")
+    parser = argparse.ArgumentParser(prog="python -m training_contract.local_job")
     parser.add_argument("action", choices=["write", "options", "command", "report"])
     parser.add_argument("--mode", choices=["sagemaker", "direct"], default="sagemaker")
     parser.add_argument("--job", type=Path)

@@ -12,8 +12,8 @@ from .errors import TrainingInputError, short_list, short_value
 
 _CHANNEL = f"Training channel '{TRAIN_CHANNEL}'"
 SENTENCES = {
-    "channel_missing": f"{_CHANNEL} is missing: no folder at {{folder}}; give the job a "
-    f"'{TRAIN_CHANNEL}' channel holding {FEATURES_FILE} and {TARGET_FILE}.",
+    "channel_missing": "Training channel '{name}' is missing: no folder at {folder}; give the "
+    "job a '{name}' channel (or set SM_CHANNEL_{upper} to its folder).",
     "file_missing": f"{_CHANNEL} has no {{file}} (looked in {{folder}}); write {FEATURES_FILE} "
     f"and {TARGET_FILE} into the channel before starting the job.",
     "unreadable": f"{{file}} in channel '{TRAIN_CHANNEL}' is not a readable parquet file "
@@ -51,6 +51,8 @@ def problem(kind: str, **values: object) -> TrainingInputError:
     and shortened, and ``columns`` is listed, a few at most."""
     if "column" in values:
         values["column"] = short_value(values["column"])
+    if "name" in values:
+        values["upper"] = str(values["name"]).upper()
     if "columns" in values:
         values["columns"] = short_list(values["columns"])
     return TrainingInputError(

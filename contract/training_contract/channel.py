@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 
 from . import channel_errors
 from .environment import FEATURES_FILE, TARGET_FILE
-from .hyperparameters import check_feature_names
+from .errors import TrainingInputError, short_list, short_value
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -33,11 +33,14 @@ class Channel:
 
     def __init__(self, channel_dir: Path, features: Sequence[str]):
         if not channel_dir.is_dir():
-            raise channel_errors.problem("channel_missing", folder=channel_dir)
-        check_feature_names(features)
-        self.features = list(features)
+            raise channel_errors.problem(
+                "channel_missing", name=channel_dir.name, folder=channel_dir
+            )
         self._X = ParquetTable(channel_dir / FEATURES_FILE)
         self._y = ParquetTable(channel_dir / TARGET_FILE)
+        # No features named: every column of the features table, in its order.
+        self.features = list(features) or list(self._X.schemas[0].names)
+        check_feature_names(self.features)
         # Every part is checked for what training reads, and only for that: parts may
         # differ in other columns, and in numeric types, which all become float64.
         for schema in self._X.schemas:
@@ -159,6 +162,7 @@ def validate_training_data(
     """The channel's checks on frames in memory; return them as float64, ready to fit."""
     import pandas as pd  # only clients with frames in memory pay for importing pandas
 
+    features = list(features) or [str(name) for name in X.columns]
     check_feature_names(features)
     _check_columns(list(X.columns), features)
     X = X[list(features)]
@@ -178,6 +182,28 @@ def validate_training_data(
     counts.add(X.to_numpy(), y.to_numpy())
     counts.raise_if_any()
     return X, y
+
+
+def check_feature_names(features: Sequence[str]) -> None:
+    """Refuse feature names that cannot travel as one hyperparameter from every client."""
+    if isinstance(features, str) or not features:
+        raise TrainingInputError(
+            f"The features must be a non-empty list of column names, got "
+            f"{short_value(features)}; give one column name per item.",
+            hyperparameter="features",
+        )
+    problems = {
+        "contain a comma": [name for name in features if "," in str(name)],
+        "are empty": [name for name in features if not str(name).strip()],
+        "are listed twice": sorted({name for name in features if list(features).count(name) > 1}),
+    }
+    for problem, names in problems.items():
+        if names:
+            raise TrainingInputError(
+                f"Feature names {short_list(names)} {problem} (the 'features' hyperparameter); "
+                "list each column once, by its exact name, without commas.",
+                hyperparameter="features",
+            )
 
 
 def _check_columns(names: Sequence[object], features: Sequence[str]) -> None:
