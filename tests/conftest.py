@@ -81,7 +81,7 @@ def raw_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def project(tmp_path: Path, raw_data: Path) -> Path:
-    """A temporary copy of the Kedro project (and container/) with raw data in place."""
+    """A temporary copy of the Kedro project (and models/) with raw data in place."""
     return copy_project(tmp_path, raw_data)
 
 

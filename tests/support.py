@@ -14,19 +14,19 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from spaceflights_training import trainer
+from training_contract import trainer
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PROJECT_DIR = REPO_ROOT / "kedro_project"
-ENTRY_POINT = REPO_ROOT / "container" / "train.py"
+ENTRY_POINT = REPO_ROOT / "models" / "linear_regression" / "train.py"
 # Image tags the tests build carry this checkout's id, so test runs in two checkouts on one
 # Docker engine never run each other's image.
 CHECKOUT_ID = hashlib.sha256(str(REPO_ROOT).encode()).hexdigest()[:8]
 
 
 def checkout_image_tag(name: str) -> str:
-    """``spaceflights-training:<name>-<checkout id>``: a tag only this checkout's tests use."""
-    return f"spaceflights-training:{name}-{CHECKOUT_ID}"
+    """``training-linear-regression:<name>-<checkout id>``: a tag only this checkout's tests use."""
+    return f"training-linear-regression:{name}-{CHECKOUT_ID}"
 
 
 def make_training_frames(features: list[str], rows: int = 200) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -56,13 +56,13 @@ def docker_available() -> bool:
 
 
 def copy_project(destination: Path, raw_data: Path) -> Path:
-    """Copy the Kedro project and container/ into ``destination``; return the project folder.
+    """Copy the Kedro project and models/ into ``destination``; return the project folder.
 
     The copy gets ``raw_data``'s files as its data/01_raw and none of this checkout's
     other data or local configuration.
     """
     ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
-    shutil.copytree(REPO_ROOT / "container", destination / "container", ignore=ignore)
+    shutil.copytree(REPO_ROOT / "models", destination / "models", ignore=ignore)
     project = destination / "kedro_project"
     shutil.copytree(PROJECT_DIR / "conf", project / "conf", ignore=ignore)
     shutil.copytree(PROJECT_DIR / "src", project / "src", ignore=ignore)

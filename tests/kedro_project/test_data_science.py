@@ -1,6 +1,9 @@
+import json
+
 import pandas as pd
 import pytest
 
+from linear_regression.model import fit_arrays
 from spaceflights.pipelines.data_science.nodes import (
     evaluate_model,
     plot_predictions,
@@ -9,14 +12,15 @@ from spaceflights.pipelines.data_science.nodes import (
     unpack_model,
 )
 from spaceflights.training.jobs import TrainingJobError
-from spaceflights_training import model
-from spaceflights_training.hyperparameters import Hyperparameters
 from tests.support import ENTRY_POINT, make_training_frames
+
+LINEAR = {"model_adapter": "linear_regression.adapter.LinearRegressionAdapter"}
 
 
 @pytest.fixture
 def training(tmp_path, channel_dir):
     return {
+        **LINEAR,
         "job_name_prefix": "unit",
         "channel": str(channel_dir),
         "estimator": {
@@ -40,8 +44,8 @@ def test_train_unpack_evaluate(training, model_options, channel_dir):
     y = pd.read_parquet(channel_dir / "y_train.parquet")
 
     job = train_model(X, y, model_options, training)
-    document = unpack_model(job)
-    metrics = evaluate_model(document, X, y)
+    files = unpack_model(job, training)
+    metrics = evaluate_model(files, X, y, training)
 
     assert job["job_name"].startswith("unit-")
     assert job["model_artifact"].endswith(f"/jobs/{job['job_name']}/output/model.tar.gz")
@@ -85,27 +89,30 @@ def test_a_failed_job_raises_quoting_the_failure_file(
     assert not list((tmp_path / "jobs").rglob("model.tar.gz"))
 
 
+def model_files(X, y, features) -> dict[str, bytes]:
+    """The files of a linear model.tar.gz, fitted on ``X`` and ``y``."""
+    document = fit_arrays(X.to_numpy(), y["price"].to_numpy(), features)
+    return {"model.json": json.dumps(document).encode()}
+
+
 def test_evaluate_model_reports_r2_mae_and_max_error(features):
     X, y = make_training_frames(features)
-    fitted = model.fit(X, y["price"], Hyperparameters(tuple(features)))
-    metrics = evaluate_model(model.to_document(fitted, Hyperparameters(tuple(features))), X, y)
+    files = model_files(X, y, features)
+    metrics = evaluate_model(files, X, y, LINEAR)
     assert set(metrics) == {"r2", "mae", "max_error"}
+    assert metrics["r2"] == pytest.approx(1.0, abs=1e-3)  # noise of 1 on prices in the hundreds
 
 
 def test_plot_predictions_draws_each_test_row_against_its_price(features, tmp_path):
     X, y = make_training_frames(features)
-    document = model.to_document(
-        model.fit(X, y["price"], Hyperparameters(tuple(features))), Hyperparameters(tuple(features))
-    )
-
-    figure = plot_predictions(document, X, y)
+    figure = plot_predictions(model_files(X, y, features), X, y, LINEAR)
 
     [axes] = figure.axes
     [points] = axes.collections
     offsets = points.get_offsets()
     assert len(offsets) == len(y)
     assert list(offsets[:, 0]) == pytest.approx(list(y["price"]))
-    assert (axes.get_xlabel(), axes.get_ylabel()) == ("actual price", "predicted price")
+    assert (axes.get_xlabel(), axes.get_ylabel()) == ("actual", "predicted")
     assert axes.get_title() == "Test split: R² 1.000"  # noise of 1 on prices in the hundreds
     figure.savefig(tmp_path / "plot.png")  # what the catalog's MatplotlibDataset does
     assert (tmp_path / "plot.png").read_bytes().startswith(b"\x89PNG")

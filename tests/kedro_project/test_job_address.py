@@ -11,7 +11,7 @@ from sagemaker.estimator import Estimator, EstimatorBase
 
 from spaceflights.training.job_address import RESOURCE_SETTINGS, job_address
 from spaceflights.training.job_reuse import ADDRESS_TAG, tagged
-from tests.support import ENTRY_POINT
+from tests.support import ENTRY_POINT, REPO_ROOT
 
 DIGEST = "sha256:" + "ab" * 32
 HYPERPARAMETERS = {"features": '"engines,crew"', "fit_intercept": "true", "positive": "false"}
@@ -21,6 +21,7 @@ HYPERPARAMETERS = {"features": '"engines,crew"', "fit_intercept": "true", "posit
 def training(channel_dir: Path) -> dict:
     """A sagemaker-like training configuration over a real channel folder."""
     return {
+        "model_adapter": "linear_regression.adapter.LinearRegressionAdapter",
         "job_name_prefix": "spaceflights",
         "channel": str(channel_dir),
         "estimator": {
@@ -118,13 +119,13 @@ def test_the_name_prefix_and_where_the_channel_lies_leave_the_address(training, 
 
 
 def test_an_image_named_by_tag_has_no_address(training):
-    found = job_address(with_estimator(training, image_uri="spaceflights-training:latest"), {})
+    found = job_address(with_estimator(training, image_uri="training-linear-regression:latest"), {})
     assert found.value is None
-    assert "spaceflights-training:latest is named by a tag" in found.unaddressable
+    assert "training-linear-regression:latest is named by a tag" in found.unaddressable
 
 
 def test_without_an_image_the_training_code_is_addressed(training, tmp_path):
-    code = shutil.copytree(ENTRY_POINT.parent, tmp_path / "container")
+    code = shutil.copytree(ENTRY_POINT.parent, tmp_path / "model")
     local = {
         **training,
         "estimator": {
@@ -134,12 +135,20 @@ def test_without_an_image_the_training_code_is_addressed(training, tmp_path):
         },
     }
     before = address(local)
-    (code / "spaceflights_training/__pycache__").mkdir(exist_ok=True)
-    (code / "spaceflights_training/__pycache__/extra.cpython-311.pyc").write_bytes(b"cache")
+    (code / "linear_regression/__pycache__").mkdir(exist_ok=True)
+    (code / "linear_regression/__pycache__/extra.cpython-311.pyc").write_bytes(b"cache")
     assert address(local) == before
-    trainer = code / "spaceflights_training/trainer.py"
-    trainer.write_text(trainer.read_text() + "\n# changed\n")
-    assert address(local) != before
+    # The model's package beside the entry point is what Python runs, so it counts...
+    module = code / "linear_regression/regression.py"
+    module.write_text(module.read_text() + "\n# changed\n")
+    changed = address(local)
+    assert changed != before
+    # ...and so does the contract, found where Python finds it (here, the venv's).
+    contract = code / "training_contract"
+    shutil.copytree(REPO_ROOT / "contract/training_contract", contract)
+    assert address(local) == changed
+    (contract / "trainer.py").write_text((contract / "trainer.py").read_text() + "\n# changed\n")
+    assert address(local) != changed
 
 
 def test_only_sagemaker_jobs_carry_the_address_tag(training):

@@ -159,7 +159,7 @@ GATED_ENTRY_POINT = [
     "-c",
     "echo waiting for the gate; "
     f"until [ -e /opt/ml/input/{GATE} ]; do sleep 0.2; done; "
-    "exec /usr/bin/tini -- /opt/venv/bin/python -m spaceflights_training.supervisor train",
+    "exec /usr/bin/tini -- /opt/venv/bin/python -m training_contract.supervisor train",
 ]
 
 

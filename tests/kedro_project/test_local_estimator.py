@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 import pytest
 
 from spaceflights.training.local_estimator import LocalToolkitEstimator
-from spaceflights_training.hyperparameters import to_sagemaker
+from training_contract.hyperparameters import to_sagemaker
 
 # An entry point that copies what the toolkit gave it into model/, so the test can read
 # the job folder and the arguments back out of model.tar.gz.
@@ -36,7 +36,7 @@ def finished_job(tmp_path, channel_dir):
     estimator = LocalToolkitEstimator(
         entry_point=str(entry_point),
         output_path=str(tmp_path / "jobs"),
-        hyperparameters=to_sagemaker(["engines", "crew"], {"fit_intercept": False}),
+        hyperparameters=to_sagemaker({"features": ["engines", "crew"], "fit_intercept": False}),
     )
     estimator.fit({"train": channel_dir.as_uri()}, job_name="job-1", logs=False)
     description = estimator.latest_training_job.describe()
@@ -49,7 +49,7 @@ def finished_job(tmp_path, channel_dir):
 def test_config_files_are_written_as_sagemaker_writes_them(finished_job):
     _, _, files = finished_job
     assert json.loads(files["hyperparameters.json"]) == {
-        "features": '"engines,crew"',
+        "features": '["engines", "crew"]',
         "fit_intercept": "false",
     }
     assert json.loads(files["inputdataconfig.json"])["train"]["TrainingInputMode"] == "File"
@@ -61,7 +61,7 @@ def test_hyperparameters_reach_the_entry_point_as_arguments(finished_job):
     _, _, files = finished_job
     assert json.loads(files["argv.json"]) == [
         "--features",
-        "engines,crew",
+        "['engines', 'crew']",
         "--fit_intercept",
         "False",
     ]
@@ -102,6 +102,6 @@ def test_an_entry_point_that_exits_0_without_a_model_is_a_failed_job(tmp_path, c
 
     description = estimator.latest_training_job.describe()
     assert description["TrainingJobStatus"] == "Failed"
-    assert "Training reported success but wrote no" in description["FailureReason"]
-    assert "model.json" in description["FailureReason"]
+    assert "Training reported success but" in description["FailureReason"]
+    assert "/model is empty" in description["FailureReason"]
     assert not (tmp_path / "jobs" / "job-2").exists()

@@ -23,7 +23,7 @@ def test_summary_names_the_model_and_metrics_of_the_environment(project):
 
     # The unpacked model is per run, in the project folder, in every environment.
     for summary_output in (local.stdout, on_aws.stdout):
-        assert f"Unpacked model: {project.resolve()}/data/06_models/model.json" in summary_output
+        assert f"Unpacked model: {project.resolve()}/data/06_models/model" in summary_output
     assert "model.tar.gz:   s3://b/p/job/output/model.tar.gz" in on_aws.stdout
     assert "Test R² 0.500, MAE 1.0, max error 2.0" in on_aws.stdout
     assert f"Plot:           {project.resolve()}/data/08_reporting/price_predictions.png" in (

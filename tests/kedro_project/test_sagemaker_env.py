@@ -19,11 +19,11 @@ import pytest
 import yaml
 
 from spaceflights.training import jobs
-from spaceflights_training import channel, hyperparameters
-from spaceflights_training.errors import TrainingInputError
 from tests.local_aws import BUCKET, ROLE_ARN, fill_sagemaker_globals, log_messages, wait_for_job
 from tests.preflight_support import write_image_record
 from tests.support import PROJECT_DIR, kedro, make_training_frames
+from training_contract import channel, hyperparameters
+from training_contract.errors import TrainingInputError
 
 pytestmark = pytest.mark.aws
 
@@ -195,7 +195,9 @@ def test_a_failed_job_raises_with_the_entry_points_sentence(aws, pushed_image, f
     with pytest.raises(TrainingInputError) as expected:
         channel.validate_training_data(X, y, features)
     uri = upload_channel("spaceflights/tests/failing-channel", X, y)
-    stored = hyperparameters.to_sagemaker(features, {"fit_intercept": True, "positive": False})
+    stored = hyperparameters.to_sagemaker(
+        {"features": features, "fit_intercept": True, "positive": False}
+    )
     estimator = jobs.make_estimator(node_estimator_spec(pushed_image), stored)
     job_name = jobs.unique_job_name("spaceflights-failing")
 
@@ -215,7 +217,9 @@ def test_a_failed_job_raises_with_the_entry_points_sentence(aws, pushed_image, f
 def test_max_run_stops_the_job_and_the_node_reports_it(aws, pushed_image, features):
 
     uri = upload_channel("spaceflights/tests/max-run-channel", *make_training_frames(features))
-    stored = hyperparameters.to_sagemaker(features, {"fit_intercept": True, "positive": False})
+    stored = hyperparameters.to_sagemaker(
+        {"features": features, "fit_intercept": True, "positive": False}
+    )
     spec = node_estimator_spec(pushed_image, max_run=5, container_entry_point=RUNS_UNTIL_STOPPED)
     estimator = jobs.make_estimator(spec, stored)
     job_name = jobs.unique_job_name("spaceflights-max-run")

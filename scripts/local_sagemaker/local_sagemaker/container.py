@@ -7,8 +7,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from spaceflights_training.environment import ML_ROOT
-from spaceflights_training.job_folder import HOST
+from training_contract.environment import ML_ROOT
+from training_contract.job_folder import HOST
 
 ECR_HOST = re.compile(r"^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$")
 # Mounted one by one: a mount over all of /opt/ml would hide the image's /opt/ml/code.

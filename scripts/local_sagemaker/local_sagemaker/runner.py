@@ -14,8 +14,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from spaceflights_training.environment import FAILURE_FILE, MODEL_ARCHIVE, MODEL_DIR, OUTPUT_DIR
-from spaceflights_training.job_folder import HOST, write_job_folder
+from training_contract.environment import FAILURE_FILE, MODEL_ARCHIVE, MODEL_DIR, OUTPUT_DIR
+from training_contract.job_folder import HOST, write_job_folder
 
 from . import container, transfer
 from .logs import JobLog

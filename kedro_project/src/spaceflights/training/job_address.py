@@ -4,8 +4,9 @@ Two jobs with one address train the same model on the same resources, so a run t
 a Completed job with its address can take that job's ``model.tar.gz`` instead of paying
 again (``job_reuse``). The address covers:
 
-- the image, by its digest; without an image (the default environment), every ``.py``
-  file in the entry point's folder, which holds the training package;
+- the image, by its digest; without an image (the default environment), the entry point
+  and every ``.py`` file of the packages it imports (the model's and the contract), found
+  where Python would find them when it runs the entry point;
 - the content of each channel (``channel_upload.content_hash``);
 - the hyperparameters as SageMaker stores them;
 - the estimator class and the settings that change the result or the bill (below).
@@ -16,7 +17,9 @@ metric definitions.
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import importlib.util
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -28,7 +31,7 @@ from training_contract.environment import TRAIN_CHANNEL
 from .channel_upload import content_hash
 
 # Bump when what goes into an address changes, so no old address matches by accident.
-ADDRESS_FORMAT = "spaceflights-job-address/1"
+ADDRESS_FORMAT = "training-job-address/2"
 DIGEST_MARK = "@sha256:"
 # Estimator settings that change what a job computes or what it costs.
 RESOURCE_SETTINGS = (
@@ -92,7 +95,35 @@ def _image_identity(estimator: Mapping[str, Any]) -> tuple[str | None, str]:
         )
     entry_point = estimator.get("entry_point")
     if entry_point and Path(entry_point).is_file():
-        # The folder of the entry point holds the training package; only sources count,
-        # so compiled caches written by a run do not change the address.
-        return "code:" + content_hash(Path(entry_point).parent, "*.py"), ""
+        return "code:" + code_hash(Path(entry_point)), ""
     return None, "the estimator names neither an image nor an entry point"
+
+
+def code_hash(entry_point: Path) -> str:
+    """The entry point and the sources of the packages it imports, hashed together.
+
+    Only ``.py`` files count, so compiled caches written by a run do not change it. A
+    package beside the entry point wins over an installed one, as when Python runs it.
+    """
+    parts = {"entry_point": hashlib.sha256(entry_point.read_bytes()).hexdigest()}
+    for name in sorted(_imported_packages(entry_point)):
+        folder = entry_point.parent / name
+        if not folder.is_dir():
+            spec = importlib.util.find_spec(name)
+            locations = list(spec.submodule_search_locations or []) if spec else []
+            if not locations:
+                continue  # a module of the standard library or a single file: not ours
+            folder = Path(locations[0])
+        parts[name] = content_hash(folder, "*.py")
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def _imported_packages(entry_point: Path) -> set[str]:
+    tree = ast.parse(entry_point.read_text(), filename=str(entry_point))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+    return names

@@ -1,4 +1,4 @@
-"""A Kedro dataset for the unpacked model: the artifact's files in one folder, whole or not at all."""
+"""A Kedro dataset for the unpacked model: its files in one folder, whole or not at all."""
 
 from __future__ import annotations
 
