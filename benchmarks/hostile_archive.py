@@ -1,4 +1,4 @@
-"""How fast, and in how much memory, ``read_model_document`` refuses hostile ``model.tar.gz``.
+"""How fast, and in how much memory, ``read_model_files`` refuses hostile ``model.tar.gz``.
 
 Builds two archives in a temporary folder and reads each back:
   - 1,000,000 empty entries (about 2 MB packed, 512 MB of tar headers unpacked);
@@ -21,8 +21,8 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from spaceflights.training.artifacts import ModelArtifactError, read_model_document
-from spaceflights_training.model import MODEL_FORMAT
+from linear_regression.artifact import MODEL_FORMAT
+from spaceflights.training.artifacts import ModelArtifactError, read_model_files
 
 BLOCK = tarfile.BLOCKSIZE
 DOCUMENT = {
@@ -106,7 +106,7 @@ def refuse(archive: Path) -> tuple[float, int, str]:
 
 def _read(archive: Path) -> str:
     try:
-        read_model_document(str(archive))
+        read_model_files(str(archive))
     except ModelArtifactError as exc:
         return str(exc)
     raise SystemExit(f"{archive} was accepted; it should have been refused")

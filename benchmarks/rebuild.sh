@@ -21,9 +21,9 @@ start="$(now)"
 "$REPO_ROOT/scripts/build_image.sh" --tag "$TAG" -- --no-cache >/dev/null
 full="$(echo "$(now) - $start" | bc)"
 
-cp -R "$REPO_ROOT/container" "$REPO_ROOT/Dockerfile" "$REPO_ROOT/.dockerignore" "$CONTEXT/"
+cp -R "$REPO_ROOT/contract" "$REPO_ROOT/models" "$REPO_ROOT/Dockerfile" "$REPO_ROOT/.dockerignore" "$CONTEXT/"
 mkdir -p "$CONTEXT/scripts" && cp "$REPO_ROOT/scripts/build_image.sh" "$CONTEXT/scripts/"
-echo "# a code-only change" >>"$CONTEXT/container/spaceflights_training/model.py"
+echo "# a code-only change" >>"$CONTEXT/models/linear_regression/linear_regression/model.py"
 
 start="$(now)"
 # build_image.sh builds with --network host; a later --network none wins, so nothing in

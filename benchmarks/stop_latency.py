@@ -22,16 +22,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from spaceflights_training.hyperparameters import to_sagemaker
-from spaceflights_training.job_folder import HOST, write_job_folder
-from spaceflights_training.trainer import TRAINING_STARTED
+from training_contract.hyperparameters import to_sagemaker
+from training_contract.job_folder import HOST, write_job_folder
+from training_contract.trainer import TRAINING_STARTED
 
 FEATURES = ["engines", "passenger_capacity", "crew", "company_rating"]
 STOPS = {"SIGTERM (docker stop -t 120)": ["stop", "-t", "120"], "SIGINT": ["kill", "-s", "INT"]}
 
 
 def lay_out(job: Path, rows: int) -> None:
-    write_job_folder(job, to_sagemaker(FEATURES, {"fit_intercept": True}), ["train"])
+    write_job_folder(job, to_sagemaker({"features": FEATURES, "fit_intercept": True}), ["train"])
     channel = job / "input/data/train"
     channel.mkdir(parents=True)
     rng = np.random.default_rng(0)

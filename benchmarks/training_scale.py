@@ -36,11 +36,21 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from spaceflights.training.local_estimator import LocalToolkitEstimator
-from spaceflights_training.hyperparameters import DEFAULT_FEATURES, to_sagemaker
-from spaceflights_training.job_folder import HOST, write_job_folder
+from training_contract.hyperparameters import to_sagemaker
+from training_contract.job_folder import HOST, write_job_folder
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-ENTRY_POINT = REPO_ROOT / "container" / "train.py"
+ENTRY_POINT = REPO_ROOT / "models" / "linear_regression" / "train.py"
+DEFAULT_FEATURES = (
+    "engines",
+    "passenger_capacity",
+    "crew",
+    "d_check_complete",
+    "moon_clearance_complete",
+    "iata_approved",
+    "company_rating",
+    "review_scores_rating",
+)
 CHUNK = 1_000_000
 PEAK = re.compile(r"peak memory of training: (\d+) MiB")
 
@@ -108,7 +118,7 @@ def through_contract(channel: Path, work: Path) -> tuple[float, float]:
 
 def in_image(channel: Path, work: Path, image: str, cap: str) -> tuple[float, float, str]:
     job = work / f"image-{cap}"
-    write_job_folder(job, to_sagemaker(list(DEFAULT_FEATURES), {}), ["train"])
+    write_job_folder(job, to_sagemaker({"features": list(DEFAULT_FEATURES)}), ["train"])
     mounts = [f"--volume={channel}:/opt/ml/input/data/train:ro"] + [
         f"--volume={job / f}:/opt/ml/{f}" for f in ("input/config", "model", "output")
     ]
