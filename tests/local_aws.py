@@ -19,12 +19,12 @@ from pathlib import Path
 
 import boto3
 import pytest
-from local_sagemaker.account import provision
-from local_sagemaker.server import LocalSageMaker, start
-from local_sagemaker.settings import Settings
 from moto.sagemaker.models import sagemaker_backends
 from moto.sagemaker.responses import SageMakerResponse
 
+from local_sagemaker.account import provision
+from local_sagemaker.server import LocalSageMaker, start
+from local_sagemaker.settings import Settings
 from tests.support import REPO_ROOT
 
 REGION = "us-east-1"

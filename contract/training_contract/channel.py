@@ -38,8 +38,9 @@ class Channel:
             )
         self._X = ParquetTable(channel_dir / FEATURES_FILE)
         self._y = ParquetTable(channel_dir / TARGET_FILE)
-        # No features named: every column of the features table, in its order.
-        self.features = list(features) or list(self._X.schemas[0].names)
+        # No features named: every column of the features table, in its order, but not an
+        # index pandas stored beside them (a split's row numbers are no feature).
+        self.features = list(features) or _data_columns(self._X.schemas[0])
         check_feature_names(self.features)
         # Every part is checked for what training reads, and only for that: parts may
         # differ in other columns, and in numeric types, which all become float64.
@@ -204,6 +205,12 @@ def check_feature_names(features: Sequence[str]) -> None:
                 "list each column once, by its exact name, without commas.",
                 hyperparameter="features",
             )
+
+
+def _data_columns(schema: pa.Schema) -> list[str]:
+    metadata = schema.pandas_metadata or {}
+    index = {c for c in metadata.get("index_columns", []) if isinstance(c, str)}
+    return [name for name in schema.names if name not in index]
 
 
 def _check_columns(names: Sequence[object], features: Sequence[str]) -> None:

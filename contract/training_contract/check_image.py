@@ -21,7 +21,7 @@ from .model import Model
 def check(program: Path) -> dict:
     """What the entry point at ``program`` declares; ImportError or LookupError if it cannot."""
     namespace = runpy.run_path(str(program), run_name="training_contract_check")
-    models = [value for value in namespace.values() if isinstance(value, Model)]
+    models = list({id(v): v for v in namespace.values() if isinstance(v, Model)}.values())
     if len(models) != 1:
         raise LookupError(f"it defines {len(models)} training_contract Model objects, not one")
     model = models[0]

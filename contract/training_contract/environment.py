@@ -57,6 +57,7 @@ CHANNEL_ENV_PREFIX = "SM_CHANNEL_"
 CALLER_PATHS_ENV = "TRAINING_CONTRACT_CALLER_PATHS"
 # Names of files in model/ that are not the model: the contract's own staging folder.
 STAGING_PREFIX = "."
+STAGING_DIR = f"{STAGING_PREFIX}partial-model"
 
 
 def caller_paths(environ: Mapping[str, str]) -> dict[str, str]:

@@ -20,6 +20,7 @@ only, so it starts in milliseconds.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -27,7 +28,7 @@ from collections.abc import Sequence
 from types import FrameType
 
 from . import memory
-from .environment import TOOLKIT_COMMAND, TrainingEnvironment
+from .environment import STAGING_DIR, TOOLKIT_COMMAND, TrainingEnvironment
 from .failure import read_failure, write_failure
 from .launch import LaunchError, prepare
 from .stopping import STOP_SIGNALS, exit_code, stop_reason
@@ -106,6 +107,9 @@ def supervise(argv: Sequence[str]) -> int:
     kills_before = memory.oom_kills()
     run = Supervised(launch.command, launch.env)
     code = run.wait()
+    # A training process that was killed never cleared its staging folder: do it here, so
+    # model/ holds nothing SageMaker would upload as a model.
+    shutil.rmtree(env.model_dir / STAGING_DIR, ignore_errors=True)
     log(memory.peak_report())
     if run.stop_signal is not None and not (code == 0 and env.model_written()):
         if "stopped" not in read_failure(env.output_dir).lower():

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from . import hyperparameters
-from .environment import STAGING_PREFIX, TrainingEnvironment
+from .environment import STAGING_DIR, TrainingEnvironment
 from .errors import TrainingInputError
 from .failure import write_failure
 from .model import Model, TrainingJob
@@ -25,7 +25,6 @@ UNEXPECTED = 2
 METRIC_LINE = "metric train_{name}={value:.6f}"
 # The first line a job logs once it is training; tests and benchmarks that stop a job wait for it.
 TRAINING_STARTED = "Training started:"
-STAGING_DIR = f"{STAGING_PREFIX}partial-model"
 
 
 def log(message: str) -> None:

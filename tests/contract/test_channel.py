@@ -9,9 +9,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from spaceflights_training.channel import Channel, _as_float
-from spaceflights_training.errors import TrainingInputError
+from tests.contract.jobs import HERE
 from tests.support import assert_one_sentence, make_training_frames
+from training_contract.channel import (
+    Channel,
+    _as_float,
+    check_feature_names,
+    validate_training_data,
+)
+from training_contract.errors import TrainingInputError
 
 
 def write_parts(folder, frame: pd.DataFrame, rows_per_part: int) -> None:
@@ -145,18 +151,20 @@ def test_every_numeric_column_becomes_float64_with_nulls_as_nan(values, arrow_ty
 def test_training_never_imports_pandas(channel_dir, tmp_path):
     # pyarrow's to_numpy imports pandas, a third of a second at the start of every job.
     script = (
-        "import sys; from spaceflights_training import trainer; "
-        "from spaceflights_training.environment import TrainingEnvironment; "
+        "import sys; sys.path.insert(0, sys.argv[3]); from tiny_model import MODEL; "
+        "from training_contract import trainer; "
+        "from training_contract.environment import TrainingEnvironment; "
         "env = TrainingEnvironment.from_env({'SM_CHANNEL_TRAIN': sys.argv[1], "
         "'SM_MODEL_DIR': sys.argv[2], 'SM_OUTPUT_DIR': sys.argv[2]}); "
-        "trainer.train(env, []); print(sorted(m for m in ('pandas', 'sklearn', 'scipy') "
+        "trainer.train(MODEL, env, []); print(sorted(m for m in ('pandas', 'sklearn', 'scipy') "
         "if m in sys.modules))"
     )
     result = subprocess.run(
-        [sys.executable, "-c", script, str(channel_dir), str(tmp_path)],
-        capture_output=True, text=True, check=True,
+        [sys.executable, "-c", script, str(channel_dir), str(tmp_path), str(HERE)],
+        capture_output=True, text=True, check=True, timeout=120,
     )  # fmt: skip
 
+    assert (tmp_path / "tiny.json").is_file()
     assert result.stdout.splitlines()[-1] == "[]"
 
 
@@ -173,3 +181,69 @@ def test_parts_may_differ_in_nullability_and_metadata(tmp_path, features):
     batches = list(Channel(tmp_path, features).batches())
 
     np.testing.assert_array_equal(np.vstack([b[0] for b in batches]), X.to_numpy())
+
+
+def test_no_features_named_reads_every_column_in_its_order(tmp_path, features):
+    X, y = make_training_frames(features, rows=30)
+    X = X[list(reversed(features))]
+    X.to_parquet(tmp_path / "X_train.parquet", index=False)
+    y.to_parquet(tmp_path / "y_train.parquet", index=False)
+
+    channel = Channel(tmp_path, [])
+    [(X_batch, _)] = channel.batches()
+
+    assert channel.features == list(reversed(features))
+    np.testing.assert_array_equal(X_batch, X.to_numpy())
+
+
+@pytest.mark.parametrize(
+    ("names", "fragments"),
+    [
+        ("width", ["must be a non-empty list of column names", "'width'"]),
+        (["wi,dth", "height"], ["'wi,dth'", "contain a comma"]),
+        (["width", " "], ["' '", "are empty"]),
+        (["width", "height", "width"], ["'width'", "are listed twice"]),
+    ],
+    ids=["a string", "a comma", "an empty name", "twice"],
+)
+def test_feature_names_that_cannot_travel_as_a_hyperparameter_are_one_sentence(names, fragments):
+    with pytest.raises(TrainingInputError) as raised:
+        check_feature_names(names)
+
+    assert raised.value.hyperparameter == "features"
+    assert_one_sentence(str(raised.value), *fragments)
+
+
+def test_frames_in_memory_get_the_channels_sentence(tmp_path, features):
+    X, y = make_training_frames(features, rows=40)
+    X.drop(columns=features[1]).to_parquet(tmp_path / "X_train.parquet", index=False)
+    y.to_parquet(tmp_path / "y_train.parquet", index=False)
+
+    with pytest.raises(TrainingInputError) as on_disk:
+        Channel(tmp_path, features)
+    with pytest.raises(TrainingInputError) as in_memory:
+        validate_training_data(X.drop(columns=features[1]), y, features)
+
+    assert str(in_memory.value) == str(on_disk.value)
+    assert_one_sentence(str(in_memory.value), f"lacks the feature column {features[1]!r}")
+    assert in_memory.value.hyperparameter == "features"
+
+
+def test_frames_in_memory_come_back_as_float64_features_in_order(features):
+    X, y = make_training_frames(features, rows=10)
+    X[features[0]] = X[features[0]].astype("int64")
+
+    checked_X, checked_y = validate_training_data(X, y, features[::-1])
+
+    assert list(checked_X.columns) == features[::-1]
+    assert set(checked_X.dtypes) == {np.dtype("float64")}
+    np.testing.assert_array_equal(checked_y.to_numpy(), y["price"].to_numpy())
+
+
+def test_no_features_named_leaves_out_the_index_pandas_stored(tmp_path, features):
+    X, y = make_training_frames(features, rows=30)
+    shuffled = X.sample(frac=1.0, random_state=0)  # a split's rows: no longer a RangeIndex
+    shuffled.to_parquet(tmp_path / "X_train.parquet")  # pandas' default stores that index
+    y.loc[shuffled.index].to_parquet(tmp_path / "y_train.parquet", index=False)
+
+    assert Channel(tmp_path, []).features == features

@@ -1,7 +1,8 @@
 """The failure file holds one line of at most 1,000 characters that keeps its advice."""
 
-from spaceflights_training import trainer
-from spaceflights_training.failure import MAX_REASON, one_line, write_failure
+from tests.contract.tiny_model import MODEL
+from training_contract import trainer
+from training_contract.failure import MAX_REASON, one_line, read_failure, write_failure
 
 
 def test_a_long_reason_is_cut_in_the_middle_and_keeps_what_to_do():
@@ -30,6 +31,13 @@ def test_writing_a_failure_replaces_a_success_marker(tmp_path):
     assert not (tmp_path / "success").exists()
 
 
+def test_reading_gives_one_line_or_nothing(tmp_path):
+    assert read_failure(tmp_path) == ""
+    (tmp_path / "failure").write_text("Framework Error:\n  Traceback\n")
+
+    assert read_failure(tmp_path) == "Framework Error: Traceback"
+
+
 def test_a_huge_hyperparameter_value_does_not_flood_the_failure_file(tmp_path, channel_dir):
     environ = {
         "SM_CHANNEL_TRAIN": str(channel_dir),
@@ -37,9 +45,9 @@ def test_a_huge_hyperparameter_value_does_not_flood_the_failure_file(tmp_path, c
         "SM_OUTPUT_DIR": str(tmp_path / "output"),
     }
 
-    code = trainer.main(["--features", "engines", "--fit_intercept", "x" * 100_000], environ)
+    code = trainer.main(MODEL, ["--scale", "x" * 100_000], environ)
 
     assert code == trainer.BAD_INPUT
     failure = (tmp_path / "output" / "failure").read_text()
     assert len(failure.strip()) <= MAX_REASON and "\n" not in failure.strip()
-    assert "fit_intercept" in failure
+    assert "'scale'" in failure

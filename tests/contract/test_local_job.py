@@ -1,4 +1,4 @@
-"""``python -m spaceflights_training.local_job``: what train_local.sh runs around docker run."""
+"""``python -m training_contract.local_job``: what train_local.sh runs around docker run."""
 
 import json
 import subprocess
@@ -6,31 +6,31 @@ import sys
 
 import pytest
 
-from spaceflights_training import local_job
-from spaceflights_training.job_folder import HOST
 from tests.support import REPO_ROOT
+from training_contract import local_job
+from training_contract.job_folder import HOST
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
     """The CLI as the script runs it: the host's python, the package on PYTHONPATH only."""
     return subprocess.run(
         [sys.executable, "-I", "-c", "import sys; sys.path.insert(0, sys.argv[1]); "
-         "from spaceflights_training.local_job import main; sys.exit(main(sys.argv[2:]))",
-         str(REPO_ROOT / "container"), *args],
+         "from training_contract.local_job import main; sys.exit(main(sys.argv[2:]))",
+         str(REPO_ROOT / "contract"), *args],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
 
 
 def test_write_lays_out_a_sagemaker_job_folder_with_the_channel_copied_in(tmp_path, channel_dir):
     job = tmp_path / "job"
-    hyperparameters = '{"fit_intercept": false, "features": "engines,crew"}'
+    hyperparameters = '{"shuffle": false, "columns": ["width", "height"], "depth": 3}'
 
     result = run_cli("write", "--job", str(job), "--channel", str(channel_dir),
                      "--hyperparameters", hyperparameters)  # fmt: skip
 
     assert result.returncode == 0, result.stderr
     stored = json.loads((job / "input/config/hyperparameters.json").read_text())
-    assert stored == {"fit_intercept": "false", "features": '"engines,crew"'}
+    assert stored == {"shuffle": "false", "columns": '["width", "height"]', "depth": "3"}
     assert json.loads((job / "input/config/resourceconfig.json").read_text())["hosts"] == [HOST]
     assert sorted(p.name for p in (job / "input/data/train").iterdir()) == [
         "X_train.parquet",
@@ -40,15 +40,15 @@ def test_write_lays_out_a_sagemaker_job_folder_with_the_channel_copied_in(tmp_pa
 
 
 def test_a_value_with_a_newline_reaches_both_modes_as_one_argument(tmp_path):
-    stored = local_job.stored_hyperparameters(json.dumps({"features": "a\nb"}))
+    stored = local_job.stored_hyperparameters(json.dumps({"label": "a\nb"}))
     assert local_job.command("direct", stored) == [
         "python",
         "/opt/ml/code/train.py",
-        "--features",
+        "--label",
         "a\nb",
     ]
     # In sagemaker mode the value travels in hyperparameters.json, decoded by the toolkit.
-    assert json.loads(stored["features"]) == "a\nb"
+    assert json.loads(stored["label"]) == "a\nb"
     assert local_job.command("sagemaker", stored) == ["train"]
 
 
@@ -86,7 +86,7 @@ def test_report_needs_a_model_for_success_and_passes_the_exit_code_through(
 ):
     local_job.write("direct", tmp_path, tmp_path, {})
     if model:
-        (tmp_path / "model/model.json").write_text("{}")
+        (tmp_path / "model/tiny.json").write_text("{}")
     if failure:
         (tmp_path / "output/failure").write_text(failure + "\n")
 

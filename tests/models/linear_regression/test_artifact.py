@@ -1,49 +1,65 @@
+"""The linear model's ``model.json``: written as plain JSON, read back strictly, and each
+malformed document refused with one sentence naming its key."""
+
 import json
 
+import numpy as np
 import pytest
+from sklearn.linear_model import LinearRegression
 
-from spaceflights_training import model
-from spaceflights_training.hyperparameters import Hyperparameters
+from linear_regression import artifact
+from linear_regression.model import fit_arrays
 from tests.support import assert_one_sentence, make_training_frames
 
 
 @pytest.fixture
-def fitted(features):
+def rows(features):
     X, y = make_training_frames(features)
-    return X, model.fit(X, y.iloc[:, 0], Hyperparameters(features=tuple(features)))
+    return X.to_numpy(), y["price"].to_numpy()
 
 
 @pytest.fixture
-def document(fitted, features) -> dict:
-    """A model.json document exactly as the trainer writes it."""
-    return model.to_document(fitted[1], Hyperparameters(tuple(features)))
+def document(rows, features) -> dict:
+    """A model.json document exactly as training writes it."""
+    return fit_arrays(*rows, features)
 
 
-def refused(raw: str | dict, key: str | None) -> model.ModelDocumentError:
+def refused(raw: str | dict, key: str | None) -> artifact.ModelDocumentError:
     """Parse ``raw`` (text, or a document to dump) and return the one-sentence error."""
     text = raw if isinstance(raw, str) else json.dumps(raw)
-    with pytest.raises(model.ModelDocumentError) as caught:
-        model.parse_document(text)
+    with pytest.raises(artifact.ModelDocumentError) as caught:
+        artifact.parse_document(text)
     assert caught.value.key == key
     assert_one_sentence(str(caught.value), "model.json" if key is None else repr(key))
     return caught.value
 
 
-def test_document_round_trip_predicts_the_same(fitted, document):
-    X, regressor = fitted
+def test_the_document_holds_exactly_the_format_keys(document, features):
+    assert tuple(document) == artifact.DOCUMENT_KEYS
+    assert tuple(document["hyperparameters"]) == artifact.HYPERPARAMETER_KEYS
+    assert document["format"] == artifact.MODEL_FORMAT == "streamed-linear-regression/1"
+    assert document["features"] == features
+    assert document["hyperparameters"] == {"fit_intercept": True, "positive": False}
 
-    rebuilt = model.from_document(document)
-    reparsed = model.parse_document(json.dumps(document, allow_nan=False).encode())
 
-    assert rebuilt.predict(X) == pytest.approx(regressor.predict(X))
+def test_document_round_trip_predicts_as_scikit_learn(rows, document):
+    X, y = rows
+    reference = LinearRegression().fit(X, y)
+
+    reparsed = artifact.parse_document(json.dumps(document, allow_nan=False).encode())
+
     assert reparsed == document
+    assert artifact.predict(reparsed, X) == pytest.approx(reference.predict(X), rel=1e-9)
+    fitted = artifact.check_document(reparsed)
+    np.testing.assert_allclose(fitted.coefficients, reference.coef_, rtol=1e-9)
+    assert fitted.intercept == pytest.approx(reference.intercept_, rel=1e-9)
 
 
 def test_foreign_documents_are_refused(document):
     error = refused({**document, "format": "pickle"}, "format")
     assert "'pickle'" in str(error)
-    with pytest.raises(model.ModelDocumentError, match="format"):
-        model.from_document({"format": "pickle", "features": [], "intercept": 0})
+    with pytest.raises(artifact.ModelDocumentError, match="format"):
+        artifact.check_document({"format": "pickle", "features": [], "intercept": 0})
 
 
 def with_literal(document: dict, literal: str, key: str, index: int | None = None) -> str:
@@ -67,8 +83,8 @@ def test_numbers_beyond_float_range_are_refused_naming_the_key(document, literal
 
 
 def test_python_ints_beyond_float_range_are_refused(document):
-    with pytest.raises(model.ModelDocumentError, match="'intercept'"):
-        model.from_document({**document, "intercept": 10**5000})
+    with pytest.raises(artifact.ModelDocumentError, match="'intercept'"):
+        artifact.check_document({**document, "intercept": 10**5000})
 
 
 @pytest.mark.parametrize("value", ["1.5", {"value": 1.5}, True, None, [1.5]])
@@ -81,7 +97,7 @@ def test_intercept_must_be_a_real_number(document):
     refused({**document, "intercept": False}, "intercept")
 
 
-@pytest.mark.parametrize("key", model.DOCUMENT_KEYS)
+@pytest.mark.parametrize("key", artifact.DOCUMENT_KEYS)
 def test_a_missing_key_is_named(document, key):
     del document[key]
     error = refused(document, key)
@@ -95,8 +111,8 @@ def test_an_extra_key_is_named(document):
 
 
 def test_a_huge_extra_key_is_named_by_its_start(document):
-    with pytest.raises(model.ModelDocumentError) as caught:
-        model.parse_document(json.dumps({**document, "x" * 1_000_000: 1.0}))
+    with pytest.raises(artifact.ModelDocumentError) as caught:
+        artifact.parse_document(json.dumps({**document, "x" * 1_000_000: 1.0}))
     assert caught.value.key == "x" * 1_000_000
     assert_one_sentence(str(caught.value), "model.json key 'xxxxxxxxxx", "not part of")
     assert len(str(caught.value)) < 300
@@ -136,11 +152,19 @@ def test_hyperparameters_are_booleans(document, value):
 
 @pytest.mark.parametrize("text", ["", "{", "[1.0]", '"model"', "[" * 100_000, b"\xff\xfe\xfd"])
 def test_text_that_is_no_json_object_is_refused(text):
-    with pytest.raises(model.ModelDocumentError) as caught:
-        model.parse_document(text)
+    with pytest.raises(artifact.ModelDocumentError) as caught:
+        artifact.parse_document(text)
     assert_one_sentence(str(caught.value), "model.json")
 
 
-def test_regression_metrics_of_a_perfect_prediction():
-    metrics = model.regression_metrics([1.0, 2.0, 3.0], [1.0, 2.0, 3.0])
-    assert metrics == {"r2": 1.0, "mae": 0.0, "max_error": 0.0}
+def test_a_sentence_can_name_the_archive_it_came_from(document):
+    del document["intercept"]
+    with pytest.raises(artifact.ModelDocumentError) as caught:
+        artifact.check_document(document)
+
+    sentence = caught.value.sentence("s3://bucket/job/output/model.tar.gz")
+
+    assert sentence == (
+        "model.json key 'intercept' in s3://bucket/job/output/model.tar.gz is missing; "
+        "retrain with the linear regression's image."
+    )

@@ -6,12 +6,13 @@ import pytest
 from sklearn.linear_model import LinearRegression
 from sklearn.metrics import max_error, mean_absolute_error, r2_score
 
+from linear_regression.regression import Moments, solve
 from spaceflights.pipelines.data_processing.nodes import (
     create_model_input_table,
     preprocess_companies,
     preprocess_shuttles,
 )
-from spaceflights_training.regression import Moments, Scores, solve
+from training_contract.scores import Scores
 
 OPTIONS = [
     {"fit_intercept": True, "positive": False},
