@@ -62,7 +62,6 @@ def train(job: TrainingJob) -> dict[str, float]:
         f"{len(data.features)} features"
     )
     booster = xgb.train(booster_params(params), matrix, num_boost_round=params["num_boost_round"])
-    del matrix  # its bins are not needed to score, and are the largest thing held
     scores = Scores(target_mean=target_mean)
     for X, y in data.batches():
         scores.add(y, booster.inplace_predict(X).astype("float64"))

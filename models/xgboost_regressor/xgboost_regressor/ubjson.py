@@ -19,8 +19,10 @@ import numpy as np
 # Numbers and typed-array elements, by marker, as big-endian struct (and numpy) layouts.
 _SCALARS = {b"i": ">b", b"U": ">B", b"I": ">h", b"l": ">i", b"L": ">q", b"d": ">f", b"D": ">d"}
 _CONSTANTS = {b"T": True, b"F": False, b"Z": None}
-# XGBoost nests about six levels deep; far more is not a model.
+# XGBoost nests about six levels deep, and writes a few dozen values per tree (each typed
+# array is one); far more is not a model, and would only cost memory to decode.
 MAX_DEPTH = 32
+MAX_VALUES = 2_000_000
 
 
 class UBJSONError(ValueError):
@@ -40,6 +42,7 @@ class _Reader:
     def __init__(self, data: memoryview):
         self.data = data
         self.at = 0
+        self.values = 0
 
     def take(self, size: int) -> memoryview:
         if size < 0 or self.at + size > len(self.data):
@@ -54,6 +57,9 @@ class _Reader:
     def value(self, depth: int, marker: bytes | None = None) -> Any:
         if depth > MAX_DEPTH:
             raise UBJSONError(f"nests deeper than {MAX_DEPTH} levels (at byte {self.at})")
+        self.values += 1
+        if self.values > MAX_VALUES:
+            raise UBJSONError(f"holds more than {MAX_VALUES} values (at byte {self.at})")
         start = self.at
         marker = marker or self.marker()
         if marker in _CONSTANTS:

@@ -61,6 +61,8 @@ def key(name: str) -> bytes:
         (b"[$C#i\x01a", "has a typed array XGBoost does not write"),
         (b"[#i\x01" * 40 + b"Z", "nests deeper than 32 levels"),
         (b"ZZ", "has 1 bytes after its end"),
+        # A few bytes a value, millions of them: refused before they cost memory.
+        (b"[#L" + struct.pack(">q", 2_000_001) + b"Z" * 2_000_001, "more than 2000000 values"),
     ],
 )
 def test_anything_xgboost_does_not_write_is_refused(raw: bytes, fragment: str):
