@@ -129,7 +129,8 @@ def test_a_bare_estimator_in_sdk_local_mode_trains_with_the_image_defaults(
     from sagemaker.estimator import Estimator
     from sagemaker.local import LocalSession
 
-    from spaceflights.training.artifacts import read_model_document
+    from linear_regression.adapter import LinearRegressionAdapter
+    from spaceflights.training.artifacts import read_model_files
 
     estimator = Estimator(
         image_uri=image,
@@ -142,4 +143,6 @@ def test_a_bare_estimator_in_sdk_local_mode_trains_with_the_image_defaults(
 
     estimator.fit({"train": channel_dir.as_uri()}, logs=False)
 
-    assert read_model_document(estimator.model_data)["features"] == features
+    files = read_model_files(estimator.model_data)
+    model = LinearRegressionAdapter().load(files, estimator.model_data)
+    assert model["features"] == features  # the default: every column of X_train.parquet

@@ -35,7 +35,7 @@ def test_kedro_run_trains_through_the_contract_and_saves_metrics(project: Path):
 def test_a_bad_hyperparameter_stops_the_run_before_any_job(project: Path):
     parameters_file = project / "conf/base/parameters_data_science.yml"
     parameters = yaml.safe_load(parameters_file.read_text())
-    parameters["model_options"]["hyperparameters"]["alpha"] = 0.5
+    parameters["model_hyperparameters"]["linear_regression"]["alpha"] = 0.5
     parameters_file.write_text(yaml.safe_dump(parameters))
 
     result = kedro(project, "run")

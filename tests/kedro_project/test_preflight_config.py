@@ -174,10 +174,9 @@ def test_image_uri_pinned_by_digest(run, create_training_job_requests):
 def test_hyperparameter_values_within_limits(run, create_training_job_requests):
     features = run["params"]["model_options"]["features"]
     run["params"]["model_options"]["features"] = features + [f"c{n:04d}" * 100 for n in range(8)]
-    assert (
-        "model_options.hyperparameters in conf/base/parameters_data_science.yml has "
-        "hyperparameters longer than SageMaker allows" in stopped(run, create_training_job_requests)
-    )
+    sentence = stopped(run, create_training_job_requests)
+    assert "has hyperparameters longer than SageMaker allows" in sentence
+    assert "(names up to 256, values up to 2500 characters): 'features'" in sentence
 
 
 def test_requirements_txt_under_network_isolation(run, create_training_job_requests, tmp_path):

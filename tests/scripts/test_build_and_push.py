@@ -103,11 +103,14 @@ def registry_get(path: str, accept: str | None = None) -> tuple[dict, dict]:
 
 @pytest.fixture
 def repo(tmp_path: Path, raw_data: Path) -> Path:
-    """A committed git copy of what the script uses: scripts/, the Dockerfile, container/
-    and the Kedro project with raw data (ignored by .gitignore, as in the real tree)."""
+    """A committed git copy of what the script uses: scripts/, the Dockerfile, contract/,
+    models/ and the Kedro project with raw data (ignored by .gitignore, as in the real tree)."""
     root = tmp_path / "repo"
     copy_project(root, raw_data)
     shutil.copytree(REPO_ROOT / "scripts", root / "scripts")
+    shutil.copytree(
+        REPO_ROOT / "contract", root / "contract", ignore=shutil.ignore_patterns("*.egg-info")
+    )
     for name in ("Dockerfile", ".dockerignore", ".gitignore"):
         shutil.copy2(REPO_ROOT / name, root / name)
     git(root, "init", "-q")
@@ -262,7 +265,7 @@ def lower_keys(keys: dict[str, str]) -> dict[str, str]:
 def test_a_dirty_tree_gets_its_own_tag_and_print_uri_prints_only_the_uri(
     repo, registry, repository_name, aws_env, tmp_path
 ):
-    entry_point = repo / "container/train.py"
+    entry_point = repo / "models/linear_regression/train.py"
     entry_point.write_text(entry_point.read_text() + "\n# an uncommitted change\n")
     env = script_env(aws_env, REGISTRY_OVERRIDE=registry)
     uri_file = tmp_path / "image-uri.txt"

@@ -2,21 +2,29 @@
 
 import subprocess
 
-import yaml
+import pytest
+from kedro.config import OmegaConfigLoader
 
+from spaceflights.settings import CONFIG_LOADER_ARGS
 from tests.support import PROJECT_DIR, REPO_ROOT
 
 BUILD_IMAGE = REPO_ROOT / "scripts" / "build_image.sh"
 
 
-def test_the_docker_env_runs_the_image_that_the_build_command_names():
+@pytest.mark.parametrize("model", ["linear_regression", "xgboost_regressor"])
+def test_the_docker_env_runs_the_image_that_the_build_command_names(model):
     default_tag = subprocess.run(
-        [str(BUILD_IMAGE), "--default-tag"], capture_output=True, text=True, check=True
+        [str(BUILD_IMAGE), "--model", f"models/{model}", "--default-tag"],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
-    docker_env = yaml.safe_load(
-        (PROJECT_DIR / "conf/docker/parameters_data_science.yml").read_text()
+    loader = OmegaConfigLoader(
+        str(PROJECT_DIR / "conf"),
+        **{**CONFIG_LOADER_ARGS, "default_run_env": "docker"},
+        runtime_params={"model": model},
     )
-    assert docker_env["training"]["estimator"]["image_uri"] == default_tag
+    assert loader["parameters"]["training"]["estimator"]["image_uri"] == default_tag
 
 
 def test_every_script_builds_through_the_one_build_command():
