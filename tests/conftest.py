@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 import pytest
-import yaml
 
 from tests.support import (
     PROJECT_DIR,
@@ -42,9 +41,13 @@ def image() -> str:
 
 @pytest.fixture(scope="session")
 def model_options() -> dict:
-    """The model options from conf/base, as the pipeline uses them."""
-    parameters = yaml.safe_load((PROJECT_DIR / "conf/base/parameters_data_science.yml").read_text())
-    return parameters["model_options"]
+    """The model options of the default environment, resolved as the pipeline gets them."""
+    from kedro.config import OmegaConfigLoader
+
+    from spaceflights.settings import CONFIG_LOADER_ARGS
+
+    loader = OmegaConfigLoader(str(PROJECT_DIR / "conf"), **CONFIG_LOADER_ARGS)
+    return loader["parameters"]["model_options"]
 
 
 @pytest.fixture

@@ -54,6 +54,10 @@ def stop_reason(signum: int) -> str:
     )
 
 
+# While stops are held (``hold_stop_signals``), the signal that came in, if one did.
+_held: list[int] | None = None
+
+
 @contextmanager
 def raise_on_stop_signals() -> Iterator[None]:
     """Within the block, the first SIGTERM or SIGINT raises ``TrainingStopped``.
@@ -66,6 +70,9 @@ def raise_on_stop_signals() -> Iterator[None]:
     def handler(signum: int, frame: FrameType | None) -> None:
         for stop_signal in STOP_SIGNALS:
             signal.signal(stop_signal, signal.SIG_IGN)
+        if _held is not None:
+            _held.append(signum)  # raised when the held block ends
+            return
         raise TrainingStopped(signum)
 
     for stop_signal in STOP_SIGNALS:
@@ -79,9 +86,16 @@ def raise_on_stop_signals() -> Iterator[None]:
 
 @contextmanager
 def hold_stop_signals() -> Iterator[None]:
-    """Within the block, stop signals wait; they arrive (and their handler runs) at its end."""
-    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    """Within the block a stop is noted, not raised; it is raised when the block ends.
+
+    A flag rather than a signal mask: a mask holds only the calling thread, and a stop sent
+    to the process may reach any thread a library started (pyarrow's, OpenMP's).
+    """
+    global _held
+    _held = []
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+        held, _held = _held, None
+    if held:
+        raise TrainingStopped(held[0])

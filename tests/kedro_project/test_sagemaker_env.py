@@ -101,7 +101,7 @@ def test_one_run_trains_in_the_local_sagemaker_with_the_same_r2_as_kedro_run(
     assert metrics(project)["r2"] == pytest.approx(local_r2, abs=1e-9)
     # The unpacked model is per run, in the project folder (no shared S3 key).
     model = json.loads((project / "data/06_models/model/model.json").read_text())
-    assert model["format"] == "spaceflights-linear-regression/1"
+    assert model["format"] == "streamed-linear-regression/1"
 
 
 @pytest.mark.docker
