@@ -94,4 +94,5 @@ from tests.local_aws import (  # noqa: E402,F401 - fixtures for the tests that u
     local_sagemaker,
     moto_endpoint,
     pushed_image,
+    registry,
 )
