@@ -34,9 +34,7 @@ def push_blob(address: str, data: bytes) -> str:
     with urllib.request.urlopen(start, timeout=10) as response:  # noqa: S310 - loopback
         location = response.headers["Location"]
     separator = "&" if "?" in location else "?"
-    put = urllib.request.Request(
-        f"{location}{separator}digest={digest}", data=data, method="PUT"
-    )
+    put = urllib.request.Request(f"{location}{separator}digest={digest}", data=data, method="PUT")
     put.add_header("Content-Type", "application/octet-stream")
     urllib.request.urlopen(put, timeout=10).close()  # noqa: S310 - loopback
     return digest
