@@ -109,8 +109,10 @@ def client(endpoint: str, service: str):
 
 
 @pytest.fixture
-def aws_env(moto_endpoint, tmp_path, monkeypatch) -> dict[str, str]:
-    """Environment for a process that must talk to the local AWS and nothing else."""
+def aws_env(local_sagemaker, tmp_path, monkeypatch) -> Iterator[dict[str, str]]:
+    """Environment for a process that must talk to the local AWS and nothing else. Jobs
+    still running when the test ends (its run timed out or was killed) are stopped."""
+    moto_endpoint = local_sagemaker.endpoint
     settings = {
         "AWS_ENDPOINT_URL": moto_endpoint,
         "AWS_ACCESS_KEY_ID": "testing",
@@ -128,7 +130,9 @@ def aws_env(moto_endpoint, tmp_path, monkeypatch) -> dict[str, str]:
     # Completed job left by one test would be reused by the next (same image, data and
     # settings give the same address), which would then start no job of its own.
     sagemaker_backends[ACCOUNT][REGION].reset()
-    return {**os.environ, **settings}
+    yield {**os.environ, **settings}
+    local_sagemaker.jobs.stop_all()
+    local_sagemaker.jobs.runs.clear()
 
 
 @pytest.fixture
@@ -249,11 +253,15 @@ def create_training_job_requests(monkeypatch) -> list[dict]:
 
 
 def log_messages(job_name: str) -> list[str]:
-    """Every CloudWatch Logs message of the job's streams, in order."""
+    """Every CloudWatch Logs message of the job's streams, in order (none before the first
+    job of the session has made the log group)."""
     logs = boto3.client("logs")
-    streams = logs.describe_log_streams(
-        logGroupName="/aws/sagemaker/TrainingJobs", logStreamNamePrefix=f"{job_name}/"
-    )["logStreams"]
+    try:
+        streams = logs.describe_log_streams(
+            logGroupName="/aws/sagemaker/TrainingJobs", logStreamNamePrefix=f"{job_name}/"
+        )["logStreams"]
+    except logs.exceptions.ResourceNotFoundException:
+        return []
     return [
         event["message"]
         for stream in streams

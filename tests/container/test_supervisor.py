@@ -12,7 +12,7 @@ from spaceflights_training.job_folder import write_job_folder
 from spaceflights_training.supervisor import STOP_DEADLINE
 
 
-def test_training_that_ignores_a_stop_is_killed_after_the_deadline(tmp_path):
+def test_training_that_ignores_a_stop_is_killed_after_the_deadline(tmp_path, spawn):
     job = tmp_path / "job"
     write_job_folder(job, {}, ["train"])
     started = tmp_path / "started"
@@ -22,7 +22,7 @@ def test_training_that_ignores_a_stop_is_killed_after_the_deadline(tmp_path):
     train.parent.mkdir()
     train.write_text(f"#!/bin/sh\necho $$ > {started}\nexec sleep 600\n")
     train.chmod(0o755)
-    supervisor = subprocess.Popen(
+    supervisor = spawn(
         [sys.executable, "-m", "spaceflights_training.supervisor", str(train)],
         env={**os.environ, "SAGEMAKER_BASE_DIR": str(job)},
         stderr=subprocess.PIPE,

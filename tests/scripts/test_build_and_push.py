@@ -23,6 +23,7 @@ import yaml
 
 from tests.local_aws import BUCKET, ROLE_ARN, fill_sagemaker_globals
 from tests.preflight_support import create_execution_role
+from tests.processes import run
 from tests.support import REPO_ROOT, copy_project
 
 SCRIPT = Path("scripts/build_and_push.sh")
@@ -33,14 +34,9 @@ DIRTY_TAG = re.compile(r"^(?P<rev>[0-9a-f]{12})-dirty-\d{8}T\d{6}Z$")
 def run_script(
     repo: Path, *args: str, env: dict[str, str], check: bool = False
 ) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        [shutil.which("bash") or "/bin/bash", str(repo / SCRIPT), *args],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    # The whole route, a job included, takes minutes; a hang is killed with all it started.
+    bash = shutil.which("bash") or "/bin/bash"
+    result = run([bash, str(repo / SCRIPT), *args], timeout=1800, cwd=repo, env=env)
     if check:
         assert result.returncode == 0, result.stdout + result.stderr
     return result

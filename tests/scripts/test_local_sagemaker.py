@@ -216,9 +216,9 @@ def test_stop_training_job_sends_sigterm_and_the_job_ends_stopped(
     assert statuses[-3:] == ["Stopping", "Uploading", "Stopped"]
 
 
-def test_python_m_local_sagemaker_serves_until_told_to_stop(tmp_path):
+def test_python_m_local_sagemaker_serves_until_told_to_stop(tmp_path, spawn):
     endpoint_file = tmp_path / "endpoint"
-    server = subprocess.Popen(
+    server = spawn(
         [sys.executable, "-m", "local_sagemaker", "--endpoint-file", str(endpoint_file)],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
