@@ -22,14 +22,14 @@ from tests.support import PROJECT_DIR, make_training_frames
 
 
 @pytest.fixture
-def conf(tmp_path: Path, aws_env, bucket, monkeypatch) -> Path:
+def conf(tmp_path: Path, aws_env, bucket, registry, monkeypatch) -> Path:
     """conf/ filled in as a user and build_and_push.sh would, for a project in tmp_path."""
     conf = tmp_path / "conf"
     shutil.copytree(PROJECT_DIR / "conf", conf)
     (conf / "sagemaker/globals_image.yml").unlink(missing_ok=True)
     fill_sagemaker_globals(conf)
     create_execution_role()
-    write_image_record(conf.parent, push_image())
+    write_image_record(conf.parent, push_image(registry))
     monkeypatch.setattr(origin, "_current", origin.ConfigOrigin(conf, "sagemaker"))
     monkeypatch.chdir(tmp_path)
     return conf

@@ -4,7 +4,6 @@ registry behind it, nothing left once it is stopped, one sentence when none can 
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import shutil
@@ -18,6 +17,7 @@ from pathlib import Path
 import pytest
 from local_sagemaker import registry as local_registry
 
+from tests import oci_images
 from tests.support import checkout_image_tag
 
 NATIVE = shutil.which("docker-registry")
@@ -28,16 +28,7 @@ needs_native = pytest.mark.skipif(
 
 
 def push_blob(address: str, data: bytes) -> str:
-    """Upload ``data`` as a blob of the repository ``probe``; return its digest."""
-    digest = "sha256:" + hashlib.sha256(data).hexdigest()
-    start = urllib.request.Request(f"http://{address}/v2/probe/blobs/uploads/", method="POST")
-    with urllib.request.urlopen(start, timeout=10) as response:  # noqa: S310 - loopback
-        location = response.headers["Location"]
-    separator = "&" if "?" in location else "?"
-    put = urllib.request.Request(f"{location}{separator}digest={digest}", data=data, method="PUT")
-    put.add_header("Content-Type", "application/octet-stream")
-    urllib.request.urlopen(put, timeout=10).close()  # noqa: S310 - loopback
-    return digest
+    return oci_images.push_blob(address, "probe", data)
 
 
 def read_blob(address: str, digest: str) -> bytes:
