@@ -122,7 +122,8 @@ cat <<'EOF'
 Rehearsal passed (the throwaway copy above is removed now; KEEP_REHEARSAL=1 keeps it).
 What it cannot prove (a real account checks these on the first run):
   - IAM beyond actions and resources: policy conditions (s3:prefix, iam:PassedToService,
-    cloudwatch:namespace), permissions boundaries and resource policies;
+    cloudwatch:namespace), permissions boundaries and resource policies, and AWS's policy
+    simulation (the pre-flight read the execution role offline instead, and said so);
   - ECR: pushes and pulls go to the local registry, so neither the submitter's push grants,
     the execution role's ecr:* grants, nor SageMaker's own pull are exercised;
   - service quotas, and the instance type being offered in the region;
