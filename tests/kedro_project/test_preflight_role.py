@@ -139,3 +139,42 @@ def test_a_bucket_policy_deny_under_an_unknown_condition_is_a_warning(run, bucke
 
     assert len(warnings) == 2  # reading the channel, writing model.tar.gz
     assert all("(aws:SourceIp NotIpAddress 192.0.2.0/24)" in w for w in warnings)
+
+
+@pytest.mark.parametrize(
+    ("without", "why"),
+    [
+        ([], "AWS answered NotImplemented"),
+        (
+            ["PreflightReadsAndSimulatesTheExecutionRole"],
+            "the caller lacks iam:SimulatePrincipalPolicy (scripts/iam/submitter-policy.json "
+            "grants it)",
+        ),
+    ],
+    ids=["submitter-policy", "without-the-statement"],
+)
+def test_the_submitter_policy_lets_the_caller_ask_aws(run, iam_account, without, why):
+    # With IAM checks on, the submitter holding submitter-policy.json reaches the local AWS's
+    # simulator (which has none); without the statement, the caller is refused.
+    from spaceflights.training.preflight import origin
+    from spaceflights.training.preflight.aws_calls import AwsCalls
+    from spaceflights.training.preflight.findings import Findings
+    from spaceflights.training.preflight.role_access import check_role_access
+    from spaceflights.training.preflight.schema import parse_training
+
+    created = iam_account(without=without)
+    submitter = boto3.Session(
+        aws_access_key_id=created["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=created["AWS_SECRET_ACCESS_KEY"],
+        region_name=created["REGION"],
+    )
+    run["params"]["training"]["estimator"]["role"] = created["ROLE_ARN"]
+    findings = Findings()
+    config = parse_training(run["params"]["training"], origin.current(), findings)
+
+    check_role_access(config, None, AwsCalls(findings, submitter), origin.current())
+
+    assert any(
+        w.startswith("The execution role's access was read offline") and f"({why})" in w
+        for w in findings.warnings
+    ), findings.warnings

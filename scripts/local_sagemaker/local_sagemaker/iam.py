@@ -59,6 +59,16 @@ def logs_resource(response: Any) -> str:
     return f"{_prefix(response, 'logs')}:log-group:{group}"
 
 
+_iam_resource = IamResponse._determine_resource
+
+
+def iam_resource(response: Any) -> str:
+    """moto names an IAM call's resource only by a RoleName parameter; a simulation's
+    resource is the principal it simulates (PolicySourceArn)."""
+    source = response._get_param("PolicySourceArn")
+    return source if source else _iam_resource(response)
+
+
 def check_pass_role(response: Any, role_arn: str) -> None:
     """Refuse CreateTrainingJob unless the caller may pass ``role_arn`` (AccessDenied)."""
     if not enforcing():
@@ -114,6 +124,7 @@ def _cannot_simulate(self: Any) -> None:
 def install() -> None:
     """Give moto's SageMaker, ECR and Logs responses the resource ARN of each call, and
     answer IAM's policy simulation with NotImplemented."""
+    IamResponse._determine_resource = iam_resource
     IamResponse.simulate_principal_policy = _cannot_simulate
     IamResponse.simulate_custom_policy = _cannot_simulate
     # moto warns that IAM's service model has no NotImplemented error; the client reads it.
