@@ -18,19 +18,16 @@ from dataclasses import dataclass
 from typing import Any
 
 VARIABLE = re.compile(r"\$\{([^}]+)\}")
-# The operators whose values the pre-flight can compare: how, and whether negated.
+# The operators whose values the pre-flight can compare, and how; "Not" negates one.
 COMPARISONS = {
-    "StringEquals": ("exact", False),
-    "StringNotEquals": ("exact", True),
-    "StringEqualsIgnoreCase": ("caseless", False),
-    "StringNotEqualsIgnoreCase": ("caseless", True),
-    "StringLike": ("pattern", False),
-    "StringNotLike": ("pattern", True),
-    "ArnEquals": ("pattern", False),
-    "ArnLike": ("pattern", False),
-    "ArnNotEquals": ("pattern", True),
-    "ArnNotLike": ("pattern", True),
-    "Bool": ("caseless", False),
+    operator: how
+    for how, operators in (
+        ("exact", ("StringEquals", "StringNotEquals")),
+        ("caseless", ("StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase", "Bool")),
+        ("pattern", ("StringLike", "StringNotLike", "ArnEquals", "ArnLike")),
+        ("pattern", ("ArnNotEquals", "ArnNotLike")),
+    )
+    for operator in operators
 }
 
 
@@ -61,46 +58,45 @@ def evaluate(
     identity: Iterable[dict], request: Request, resource_policies: Iterable[dict] = ()
 ) -> Verdict:
     """The decision for ``request`` under the role's own policies and the resource's."""
-    judged = [
-        (statement, _condition(statement.get("Condition"), request))
-        for statement in _statements(identity)
-        if _applies(statement, request)
-    ] + [
-        (statement, _condition(statement.get("Condition"), request))
-        for statement in _statements(resource_policies)
-        if _applies(statement, request) and _names_principal(statement, request.principal)
-    ]
-    denies = [(s, c) for s, c in judged if s.get("Effect") == "Deny"]
-    allows = [(s, c) for s, c in judged if s.get("Effect") == "Allow"]
-    if any(held is True for _, (held, _texts) in denies):
+    judged = _judged(identity, request) + _judged(resource_policies, request, resource=True)
+    if any(effect == "Deny" and held is True for effect, held, _ in judged):
         return Verdict(False, explicit=True)
-    unsure_denies = [t for _, (held, texts) in denies if held is None for t in texts]
-    if any(held is True for _, (held, _texts) in allows):
-        return Verdict(None, tuple(unsure_denies)) if unsure_denies else Verdict(True)
-    unsure_allows = [t for _, (held, texts) in allows if held is None for t in texts]
+    unsure_denies = _texts(judged, "Deny", None)
+    if any(effect == "Allow" and held is True for effect, held, _ in judged):
+        return Verdict(None, unsure_denies) if unsure_denies else Verdict(True)
+    unsure_allows = _texts(judged, "Allow", None)
     if unsure_allows:
-        return Verdict(None, tuple(unsure_allows + unsure_denies))
-    return Verdict(False, tuple(t for _, (_held, texts) in allows for t in texts))
+        return Verdict(None, unsure_allows + unsure_denies)
+    return Verdict(False, _texts(judged, "Allow", False))
 
 
 def resource_policy_effect(request: Request, policies: Iterable[dict]) -> Verdict | None:
     """What a resource policy alone does to ``request``: a Deny that holds (False) or may
     hold (None), else an Allow of the role that holds (True); None when it says nothing."""
-    judged = [
-        (statement.get("Effect"), *_condition(statement.get("Condition"), request))
-        for statement in _statements(policies)
-        if _applies(statement, request) and _names_principal(statement, request.principal)
-    ]
+    judged = _judged(policies, request, resource=True)
     if any(effect == "Deny" and held is True for effect, held, _ in judged):
         return Verdict(False, explicit=True)
-    unsure = [
-        t for effect, held, texts in judged if effect == "Deny" and held is None for t in texts
-    ]
-    if unsure:
-        return Verdict(None, tuple(unsure))
+    if unsure := _texts(judged, "Deny", None):
+        return Verdict(None, unsure)
     if any(effect == "Allow" and held is True for effect, held, _ in judged):
         return Verdict(True)
     return None
+
+
+def _judged(
+    documents: Iterable[dict], request: Request, resource: bool = False
+) -> list[tuple[str, bool | None, list[str]]]:
+    """Each statement that applies: its effect, whether its condition holds, and its text."""
+    return [
+        (statement.get("Effect", ""), *_condition(statement.get("Condition"), request))
+        for statement in _statements(documents)
+        if _applies(statement, request)
+        and (not resource or _names_principal(statement, request.principal))
+    ]
+
+
+def _texts(judged: list, effect: str, held: bool | None) -> tuple[str, ...]:
+    return tuple(t for e, h, texts in judged if e == effect and h is held for t in texts)
 
 
 def _statements(documents: Iterable[dict]) -> list[dict]:
@@ -169,7 +165,7 @@ def _test(operator: str, key: str, expected: list, request: Request) -> bool | N
     values = [_substitute(str(v), context) for v in expected]
     if None in values:
         return None
-    how, negated = COMPARISONS[base]
+    how, negated = COMPARISONS[base], "Not" in base
     actual = context[key]
     if how == "exact":
         found = actual in values
