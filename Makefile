@@ -45,7 +45,7 @@ lint: setup
 image:
 	scripts/build_image.sh
 
-# The whole AWS route offline (needs Docker and a registry on 127.0.0.1:5000): README.md.
+# The whole AWS route offline (needs Docker; it starts and removes its own registry): README.md.
 rehearse: setup
 	bash scripts/rehearse.sh
 

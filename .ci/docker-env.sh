@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Brings up what the Docker tests need on a machine that has only the docker client:
-# an engine, docker-compose for the SageMaker SDK's local mode, a local OCI registry that
-# stands in for ECR, and (when the public base image cannot be pulled) a stand-in base
-# image of the same name built from Debian bookworm packages.
+# an engine, docker-compose for the SageMaker SDK's local mode, Debian's docker-registry
+# (the tests and make rehearse start their own registry with it on a free loopback port:
+# scripts/local_sagemaker/local_sagemaker/registry.py), and (when the public base image
+# cannot be pulled) a stand-in base image of the same name built from Debian bookworm.
 # Idempotent: each step is skipped when what it provides is already there.
 set -euo pipefail
 
 BASE_IMAGE="${BASE_IMAGE:-python:3.11-slim-bookworm}"
-REGISTRY_ADDR="${REGISTRY_ADDR:-127.0.0.1:5000}"
 STATE_DIR="${CI_STATE_DIR:-/tmp/spaceflights-ci}"
 mkdir -p "$STATE_DIR"
 
@@ -34,22 +34,6 @@ if ! docker info >/dev/null 2>&1; then
   docker info >/dev/null 2>&1 || { log "dockerd did not come up; see $STATE_DIR/dockerd.log"; exit 1; }
 fi
 log "docker engine is up"
-
-if ! curl -fsS "http://$REGISTRY_ADDR/v2/" >/dev/null 2>&1; then
-  log "starting a local registry on $REGISTRY_ADDR"
-  cat >"$STATE_DIR/registry.yml" <<YAML
-version: 0.1
-storage: {filesystem: {rootdirectory: $STATE_DIR/registry-data}, delete: {enabled: true}}
-http: {addr: $REGISTRY_ADDR}
-YAML
-  nohup docker-registry serve "$STATE_DIR/registry.yml" >"$STATE_DIR/registry.log" 2>&1 &
-  for _ in $(seq 1 30); do
-    curl -fsS "http://$REGISTRY_ADDR/v2/" >/dev/null 2>&1 && break
-    sleep 1
-  done
-  curl -fsS "http://$REGISTRY_ADDR/v2/" >/dev/null || { log "registry did not come up; see $STATE_DIR/registry.log"; exit 1; }
-fi
-log "registry is up on $REGISTRY_ADDR"
 
 if docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
   log "base image $BASE_IMAGE is present"

@@ -195,8 +195,9 @@ fi
 IMAGE_URI="$IMAGE_REPO@$DIGEST"
 
 # ---- 5. check the image and record it for the sagemaker environment -----------------------
-# What SageMaker needs of the image, checked here once, where Docker is; the pre-flight of
-# every later run trusts this record for the digest it names.
+# What SageMaker needs of the image, checked here once, where Docker is. The pre-flight
+# reads the image's configuration from ECR itself; this record adds what only running the
+# image shows (`train` on PATH, its #! line, the program file), for the digest it names.
 step "Checking $IMAGE as SageMaker will run it"
 checked=1
 if ! docker image inspect "$IMAGE" >/dev/null 2>&1; then
@@ -243,7 +244,7 @@ training_image_checked:
   size_bytes: $size_bytes
   ecr_repository: $REPOSITORY_URI"
 else
-  printf 'build_and_push: warning: cannot pull %s to check it; the pre-flight will ask for a check\n' "$IMAGE" >&2
+  printf 'build_and_push: warning: cannot pull %s to check it; the pre-flight checks only what ECR shows of it\n' "$IMAGE" >&2
 fi
 
 step "Recording $IMAGE_URI in ${IMAGE_RECORD#"$REPO_ROOT/"}"

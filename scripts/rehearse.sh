@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # make rehearse: the whole AWS route, offline, against the local SageMaker.
 #
-#   1. checks that Docker and a local registry answer (it starts neither)
-#   2. starts the local AWS: python -m local_sagemaker (moto's server; jobs run in Docker)
+#   1. checks that Docker answers (it does not start it)
+#   2. starts a throwaway registry on a free 127.0.0.1 port (python -m local_sagemaker.registry:
+#      Debian's docker-registry where installed, else the registry:2 image) and the local
+#      AWS: python -m local_sagemaker (moto's server; jobs run in Docker); both are removed
+#      when the script ends, however it ends
 #   3. copies the working tree (tracked and untracked files, nothing git ignores) to a
 #      throwaway folder, so your conf/sagemaker/globals.yml and globals_image.yml are
 #      never touched, and fills the copy's globals.yml with a throwaway bucket and role
@@ -12,12 +15,11 @@
 #      local registry, record the digest, one kedro run --env sagemaker
 #   6. prints the run's summary, and what a rehearsal cannot prove
 #
-# Environment: REGISTRY_ADDR (default 127.0.0.1:5000), KEEP_REHEARSAL=1 keeps the copy.
+# Environment: KEEP_REHEARSAL=1 keeps the copy.
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BIN="$REPO_ROOT/.venv/bin"
-REGISTRY="${REGISTRY_ADDR:-127.0.0.1:5000}"
 REGION="us-east-1"
 BUCKET="spaceflights-rehearsal"
 ROLE_NAME="spaceflights-rehearsal-training"
@@ -33,8 +35,6 @@ step() { printf '==> %s\n' "$*"; }
 command -v docker >/dev/null || die "docker is not installed; the rehearsal builds and runs the image"
 docker info >/dev/null 2>&1 \
   || die "the Docker engine does not answer: start it (CI starts one with bash .ci/docker-env.sh)"
-curl -fsS "http://$REGISTRY/v2/" >/dev/null 2>&1 \
-  || die "no registry answers on $REGISTRY: start one (bash .ci/docker-env.sh does), or set REGISTRY_ADDR"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/spaceflights-rehearsal.XXXXXX")"
 SERVER_PID=""
@@ -43,6 +43,7 @@ cleanup() {
     kill "$SERVER_PID" 2>/dev/null || true
     wait "$SERVER_PID" 2>/dev/null || true
   fi
+  "$BIN/python" -m local_sagemaker.registry stop --state-dir "$WORK" || true
   if [[ -n "${KEEP_REHEARSAL:-}" ]]; then
     echo "rehearse: kept $WORK" >&2
   else
@@ -50,8 +51,15 @@ cleanup() {
   fi
 }
 trap cleanup EXIT
+# A signal ends the script through its EXIT trap, so nothing it started is left running.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
-# ---- 2. the local AWS ---------------------------------------------------------------
+# ---- 2. a registry and the local AWS -------------------------------------------------------
+# Its own registry, on whatever loopback port is free; it says what is missing if it cannot.
+REGISTRY="$("$BIN/python" -m local_sagemaker.registry start --state-dir "$WORK" 2>"$WORK/registry.err")" \
+  || die "$(tail -n 1 "$WORK/registry.err")"
+step "Local registry on $REGISTRY (removed at the end)"
 step "Starting the local AWS with the local SageMaker (log: $WORK/local-sagemaker.log)"
 LOCAL_SAGEMAKER_REGISTRY="$REGISTRY" LOCAL_SAGEMAKER_WORK_DIR="$WORK" \
   "$BIN/python" -m local_sagemaker --endpoint-file "$WORK/endpoint" \
@@ -114,7 +122,8 @@ cat <<'EOF'
 Rehearsal passed (the throwaway copy above is removed now; KEEP_REHEARSAL=1 keeps it).
 What it cannot prove (a real account checks these on the first run):
   - IAM beyond actions and resources: policy conditions (s3:prefix, iam:PassedToService,
-    cloudwatch:namespace), permissions boundaries and resource policies;
+    cloudwatch:namespace), permissions boundaries and resource policies, and AWS's policy
+    simulation (the pre-flight read the execution role offline instead, and said so);
   - ECR: pushes and pulls go to the local registry, so neither the submitter's push grants,
     the execution role's ecr:* grants, nor SageMaker's own pull are exercised;
   - service quotas, and the instance type being offered in the region;

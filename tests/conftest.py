@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.processes import remove_containers_of_test, spawner
 from tests.support import (
     PROJECT_DIR,
     REPO_ROOT,
@@ -28,6 +31,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "docker" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture
+def spawn(tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen]]:
+    """``spawn(command, **popen)``: Popen whose processes end with the test, however it ends."""
+    yield from spawner(tmp_path)
+
+
+@pytest.fixture(autouse=True)
+def _no_container_outlives_its_test(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[None]:
+    """Containers a test that runs the image leaves behind (a ``docker run`` whose client
+    timed out, a local-mode job whose run was killed) are removed when it ends."""
+    yield
+    if "image" in request.fixturenames:
+        remove_containers_of_test(tmp_path)
 
 
 @pytest.fixture(scope="session")
@@ -97,4 +117,5 @@ from tests.local_aws import (  # noqa: E402,F401 - fixtures for the tests that u
     local_sagemaker,
     moto_endpoint,
     pushed_image,
+    registry,
 )

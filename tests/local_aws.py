@@ -1,8 +1,9 @@
-"""The local AWS for tests: the local SageMaker (moto's server on 127.0.0.1, whose
-training jobs really run in Docker), a bucket, the execution role, and the image.
+"""The local AWS for tests: a registry, the local SageMaker (moto's server on 127.0.0.1,
+whose training jobs really run in Docker), a bucket, the execution role, and the image.
 
-The server is the project's own ``scripts/local_sagemaker``, as ``make rehearse`` uses it;
-tests shorten its stop grace period so that stopping a job takes seconds, not 120.
+The server and the registry are the project's own ``scripts/local_sagemaker``, as ``make
+rehearse`` uses them; tests shorten the stop grace period so that stopping a job takes
+seconds, not 120.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import pytest
 from moto.sagemaker.models import sagemaker_backends
 from moto.sagemaker.responses import SageMakerResponse
 
+from local_sagemaker import registry as local_registry
 from local_sagemaker.account import provision
 from local_sagemaker.server import LocalSageMaker, start
 from local_sagemaker.settings import Settings
@@ -32,8 +34,6 @@ ACCOUNT = "123456789012"  # moto's default account
 BUCKET = "spaceflights-test"
 ROLE_NAME = "spaceflights-training"
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/{ROLE_NAME}"
-# The registry .ci/docker-env.sh starts; the same variable moves it.
-REGISTRY = os.environ.get("REGISTRY_ADDR", "127.0.0.1:5000")
 STOP_GRACE_SECONDS = 3
 IAM_DIR = REPO_ROOT / "scripts/iam"
 IAM_VALUES = {
@@ -65,9 +65,25 @@ MANIFEST_TYPE = "application/vnd.docker.distribution.manifest.v2+json"
 
 
 @pytest.fixture(scope="session")
-def local_sagemaker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalSageMaker]:
+def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``127.0.0.1:PORT`` of a registry this session starts, and removes at its end. A
+    machine that cannot start one skips what needs it, naming what is missing; CI fails."""
+    try:
+        running = local_registry.start(tmp_path_factory.mktemp("registry"))
+    except local_registry.NoRegistry as error:
+        if os.environ.get("CI"):
+            pytest.fail(str(error))
+        pytest.skip(str(error))
+    yield running.address
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def local_sagemaker(
+    tmp_path_factory: pytest.TempPathFactory, registry: str
+) -> Iterator[LocalSageMaker]:
     settings = Settings(
-        registry=REGISTRY,
+        registry=registry,
         stop_grace_seconds=STOP_GRACE_SECONDS,
         work_dir=tmp_path_factory.mktemp("local-sagemaker"),
     )
@@ -93,8 +109,10 @@ def client(endpoint: str, service: str):
 
 
 @pytest.fixture
-def aws_env(moto_endpoint, tmp_path, monkeypatch) -> dict[str, str]:
-    """Environment for a process that must talk to the local AWS and nothing else."""
+def aws_env(local_sagemaker, tmp_path, monkeypatch) -> Iterator[dict[str, str]]:
+    """Environment for a process that must talk to the local AWS and nothing else. Jobs
+    still running when the test ends (its run timed out or was killed) are stopped."""
+    moto_endpoint = local_sagemaker.endpoint
     settings = {
         "AWS_ENDPOINT_URL": moto_endpoint,
         "AWS_ACCESS_KEY_ID": "testing",
@@ -112,7 +130,9 @@ def aws_env(moto_endpoint, tmp_path, monkeypatch) -> dict[str, str]:
     # Completed job left by one test would be reused by the next (same image, data and
     # settings give the same address), which would then start no job of its own.
     sagemaker_backends[ACCOUNT][REGION].reset()
-    return {**os.environ, **settings}
+    yield {**os.environ, **settings}
+    local_sagemaker.jobs.stop_all()
+    local_sagemaker.jobs.runs.clear()
 
 
 @pytest.fixture
@@ -174,7 +194,7 @@ def iam_account(local_sagemaker, aws_env, tmp_path) -> Iterator[Callable[..., di
 
 
 @pytest.fixture(scope="session")
-def pushed_image(moto_endpoint: str, image: str) -> str:
+def pushed_image(moto_endpoint: str, registry: str, image: str) -> str:
     """The session's training image, pushed to the local registry and named as ECR names
     it (``<account>.dkr.ecr.<region>.amazonaws.com/<repository>@sha256:...``)."""
     tag = image
@@ -186,7 +206,7 @@ def pushed_image(moto_endpoint: str, image: str) -> str:
     except ecr.exceptions.RepositoryAlreadyExistsException:
         [found] = ecr.describe_repositories(repositoryNames=[repository])["repositories"]
         uri = found["repositoryUri"]
-    local = f"{REGISTRY}/{repository}:{tag.partition(':')[2]}"
+    local = f"{registry}/{repository}:{tag.partition(':')[2]}"
     for command in (["tag", tag, local], ["push", local]):
         result = subprocess.run(["docker", *command], capture_output=True, text=True, check=False)
         assert result.returncode == 0, result.stdout + result.stderr
@@ -196,12 +216,12 @@ def pushed_image(moto_endpoint: str, image: str) -> str:
         text=True,
         check=True,
     ).stdout
-    [pushed] = [d for d in json.loads(digest) if d.startswith(f"{REGISTRY}/{repository}@")]
+    [pushed] = [d for d in json.loads(digest) if d.startswith(f"{registry}/{repository}@")]
     image_digest = pushed.split("@")[1]
     # ECR's API must know the digest too, as it does after a real push: the pre-flight asks
     # DescribeImages for it. The manifest is the registry's own, so the digests agree.
     request = urllib.request.Request(
-        f"http://{REGISTRY}/v2/{repository}/manifests/{image_digest}",
+        f"http://{registry}/v2/{repository}/manifests/{image_digest}",
         headers={"Accept": MANIFEST_TYPE},
     )
     with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - loopback
@@ -233,11 +253,15 @@ def create_training_job_requests(monkeypatch) -> list[dict]:
 
 
 def log_messages(job_name: str) -> list[str]:
-    """Every CloudWatch Logs message of the job's streams, in order."""
+    """Every CloudWatch Logs message of the job's streams, in order (none before the first
+    job of the session has made the log group)."""
     logs = boto3.client("logs")
-    streams = logs.describe_log_streams(
-        logGroupName="/aws/sagemaker/TrainingJobs", logStreamNamePrefix=f"{job_name}/"
-    )["logStreams"]
+    try:
+        streams = logs.describe_log_streams(
+            logGroupName="/aws/sagemaker/TrainingJobs", logStreamNamePrefix=f"{job_name}/"
+        )["logStreams"]
+    except logs.exceptions.ResourceNotFoundException:
+        return []
     return [
         event["message"]
         for stream in streams

@@ -3,12 +3,14 @@ SageMaker may assume, and the image in ECR at its digest with build_and_push.sh'
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
 import boto3
 import yaml
 
+from tests import oci_images
 from tests.local_aws import ROLE_ARN, fill_iam
 from tests.support import REPO_ROOT
 
@@ -36,29 +38,37 @@ def create_execution_role(arn: str = ROLE_ARN, trust: dict | None = None) -> str
     return arn
 
 
-def push_image(region: str | None = None, repository: str = REPOSITORY, seed: str = "0") -> str:
-    """An image manifest in ECR (in ``region``); returns ``REPO_URI@sha256:DIGEST``."""
+def push_image(
+    registry: str,
+    region: str | None = None,
+    repository: str = REPOSITORY,
+    config: dict | None = None,
+    platforms: list[str] | None = None,
+) -> str:
+    """A small real image in the session's registry (``config`` as the image's
+    configuration, or an index of ``platforms``), which ECR's API then knows as a push to
+    ECR would tell it; returns ``REPO_URI@sha256:DIGEST``."""
     ecr = boto3.client("ecr", region_name=region)
     try:
         uri = ecr.create_repository(repositoryName=repository)["repository"]["repositoryUri"]
     except ecr.exceptions.RepositoryAlreadyExistsException:
         [found] = ecr.describe_repositories(repositoryNames=[repository])["repositories"]
         uri = found["repositoryUri"]
-    manifest = {
-        "schemaVersion": 2,
-        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-        "config": {
-            "mediaType": "application/vnd.docker.container.image.v1+json",
-            "size": IMAGE_BYTES,
-            "digest": "sha256:" + seed * 64,
-        },
-        "layers": [{"digest": "sha256:" + seed * 64, "size": IMAGE_BYTES}],
-    }
-    try:
-        image = ecr.put_image(repositoryName=repository, imageManifest=json.dumps(manifest))
-        digest = image["image"]["imageId"]["imageDigest"]
-    except ecr.exceptions.ImageAlreadyExistsException:
-        digest = ecr.describe_images(repositoryName=repository)["imageDetails"][0]["imageDigest"]
+    if platforms:
+        index, digest, images = oci_images.push_index(registry, repository, platforms)
+        pushed = [(body, each, oci_images.DOCKER_MANIFEST) for body, each in images]
+        pushed.append((index, digest, oci_images.OCI_INDEX))
+    else:
+        manifest, digest = oci_images.push_image(registry, repository, config)
+        pushed = [(manifest, digest, oci_images.DOCKER_MANIFEST)]
+    for body, each, media_type in pushed:
+        with contextlib.suppress(ecr.exceptions.ImageAlreadyExistsException):
+            ecr.put_image(
+                repositoryName=repository,
+                imageManifest=body.decode(),
+                imageManifestMediaType=media_type,
+                imageDigest=each,
+            )
     return f"{uri}@{digest}"
 
 

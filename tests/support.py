@@ -9,11 +9,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from tests.processes import kill_tree, run
 from training_contract import trainer
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -76,33 +78,18 @@ def copy_project(destination: Path, raw_data: Path) -> Path:
 
 
 def kedro(
-    project: Path, *args: str, env: dict[str, str] | None = None
+    project: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 1200
 ) -> subprocess.CompletedProcess:
     """Run this venv's ``kedro`` in ``project``; the output is captured as text."""
     command = [str(Path(sys.executable).parent / "kedro"), *args]
-    return subprocess.run(
-        command, cwd=project, env=env, capture_output=True, text=True, check=False
-    )
+    return run(command, timeout=timeout, cwd=project, env=env)
 
 
 def build_image(context: Path, tag: str, *build_args: str) -> subprocess.CompletedProcess:
     """Build ``context`` as ``tag`` with the project's one build command, scripts/build_image.sh;
     cached layers make repeats fast."""
-    result = subprocess.run(
-        [
-            str(REPO_ROOT / "scripts" / "build_image.sh"),
-            "--tag",
-            tag,
-            "--context",
-            str(context),
-            "--",
-            *build_args,
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=1800,
-    )
+    script = str(REPO_ROOT / "scripts" / "build_image.sh")
+    result = run([script, "--tag", tag, "--context", str(context), "--", *build_args], timeout=1800)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     return result
 
@@ -141,9 +128,10 @@ def _big_channel(features: tuple[str, ...]) -> Path:
 _SESSION_FILES = tempfile.TemporaryDirectory(prefix="spaceflights-tests-")
 
 
-def start_kedro(project: Path, *args: str, tmpdir: Path) -> subprocess.Popen:
+def start_kedro(spawn, project: Path, *args: str, tmpdir: Path) -> subprocess.Popen:
+    """``kedro run ARGS`` in ``project``, started through the test's ``spawn`` fixture."""
     tmpdir.mkdir(exist_ok=True)
-    return subprocess.Popen(
+    return spawn(
         [str(Path(sys.executable).parent / "kedro"), "run", *args],
         cwd=project,
         env={**os.environ, "TMPDIR": str(tmpdir)},
@@ -153,12 +141,19 @@ def start_kedro(project: Path, *args: str, tmpdir: Path) -> subprocess.Popen:
     )
 
 
-def read_until(process: subprocess.Popen, marker: str) -> str:
-    """Everything ``process`` printed up to and including the line holding ``marker``."""
+def read_until(process: subprocess.Popen, marker: str, timeout: float = 900) -> str:
+    """Everything ``process`` printed up to and including the line holding ``marker``. A
+    process that neither prints it nor ends within ``timeout`` seconds is killed, with all
+    it started, and the test fails rather than waits for ever."""
+    watchdog = threading.Timer(timeout, kill_tree, args=(process,), kwargs={"reap": False})
+    watchdog.start()
     seen = []
-    for line in process.stdout:
-        seen.append(line)
-        if marker in line:
-            return "".join(seen)
+    try:
+        for line in process.stdout:
+            seen.append(line)
+            if marker in line:
+                return "".join(seen)
+    finally:
+        watchdog.cancel()
     process.wait()
     raise AssertionError(f"{marker!r} never appeared:\n{''.join(seen)[-4000:]}")

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import CONTAINER_LABEL, run
 from tests.support import (
     REPO_ROOT,
     TRAINING_STARTED,
@@ -46,9 +47,10 @@ RUN_TIMEOUT = 300
 
 
 def docker(*args: str, timeout: float = RUN_TIMEOUT) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        ["docker", *args], capture_output=True, text=True, check=False, timeout=timeout
-    )
+    # A client that times out is killed; the label lets conftest.py remove its container.
+    if args and args[0] == "run":
+        args = ("run", "--label", CONTAINER_LABEL, *args[1:])
+    return run(["docker", *args], timeout=timeout)
 
 
 def docker_run(*args: str, timeout: float = RUN_TIMEOUT) -> subprocess.CompletedProcess:
@@ -220,13 +222,7 @@ TRAIN_LOCAL = REPO_ROOT / "scripts" / "train_local.sh"
 
 
 def train_local(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(TRAIN_LOCAL), "--image", IMAGE, *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=RUN_TIMEOUT,
-    )
+    return run([str(TRAIN_LOCAL), "--image", IMAGE, *args], timeout=RUN_TIMEOUT)
 
 
 def test_train_local_refuses_an_out_folder_inside_the_channel(channel_dir):
@@ -620,11 +616,11 @@ def test_a_memory_kill_is_named_in_the_failure_file(
     assert [p.name for p in (job / "model").iterdir()] == []
 
 
-def test_train_local_script_passes_ctrl_c_through_as_exit_130(image, tmp_path, big_channel):
+def test_train_local_script_passes_ctrl_c_through_as_exit_130(image, tmp_path, big_channel, spawn):
     out = tmp_path / "out"
     # A session of its own, so the Ctrl-C below reaches the script and docker as a
     # terminal's would, and nothing else.
-    script = subprocess.Popen(
+    script = spawn(
         [str(TRAIN_LOCAL), "--image", IMAGE, "--channel", str(big_channel), "--out", str(out)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

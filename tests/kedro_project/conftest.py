@@ -12,10 +12,9 @@ from pathlib import Path
 
 import boto3
 import pytest
-from kedro.config import OmegaConfigLoader
 
 from spaceflights.pipelines.data_science.nodes import train_model
-from spaceflights.settings import CONFIG_LOADER_ARGS
+from spaceflights.settings import CONFIG_LOADER_ARGS, CONFIG_LOADER_CLASS
 from spaceflights.training.preflight import PreflightError, origin
 from tests.local_aws import BUCKET, fill_sagemaker_globals
 from tests.preflight_support import create_execution_role, push_image, write_image_record
@@ -23,14 +22,14 @@ from tests.support import PROJECT_DIR, make_training_frames
 
 
 @pytest.fixture
-def conf(tmp_path: Path, aws_env, bucket, monkeypatch) -> Path:
+def conf(tmp_path: Path, aws_env, bucket, registry, monkeypatch) -> Path:
     """conf/ filled in as a user and build_and_push.sh would, for a project in tmp_path."""
     conf = tmp_path / "conf"
     shutil.copytree(PROJECT_DIR / "conf", conf)
     (conf / "sagemaker/globals_image.yml").unlink(missing_ok=True)
     fill_sagemaker_globals(conf)
     create_execution_role()
-    write_image_record(conf.parent, push_image())
+    write_image_record(conf.parent, push_image(registry))
     monkeypatch.setattr(origin, "_current", origin.ConfigOrigin(conf, "sagemaker"))
     monkeypatch.chdir(tmp_path)
     return conf
@@ -44,7 +43,9 @@ def aws(aws_env, bucket, execution_role, pushed_image) -> dict[str, str]:
 
 def parameters(conf: Path) -> dict:
     """The sagemaker environment's parameters, resolved as ``kedro run --env sagemaker`` does."""
-    loader = OmegaConfigLoader(str(conf), **{**CONFIG_LOADER_ARGS, "default_run_env": "sagemaker"})
+    loader = CONFIG_LOADER_CLASS(
+        str(conf), **{**CONFIG_LOADER_ARGS, "default_run_env": "sagemaker"}
+    )
     return loader["parameters"]
 
 

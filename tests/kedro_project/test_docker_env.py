@@ -92,9 +92,10 @@ def test_docker_env_trains_in_the_image_with_the_local_runs_r2(
     assert egress_recorder.requests == [], "the docker environment must not contact AWS"
 
 
-def test_sigterm_on_a_docker_env_run_stops_its_container(project, image, features, tmp_path):
+def test_sigterm_on_a_docker_env_run_stops_its_container(project, image, features, tmp_path, spawn):
     write_big_channel(project / "data/05_model_input/train", features)
     run = start_kedro(
+        spawn,
         project,
         "--env",
         "docker",

@@ -111,7 +111,7 @@ def test_a_second_sagemaker_run_reuses_the_completed_job_and_uploads_nothing(
 @pytest.mark.aws
 @pytest.mark.docker
 def test_a_run_started_again_attaches_to_its_job_still_in_progress(
-    project, aws, pushed_image, local_sagemaker, create_training_job_requests
+    project, aws, pushed_image, local_sagemaker, create_training_job_requests, spawn
 ):
     # The job's container waits for a file the test creates, so it is really InProgress
     # for as long as the test needs; then it trains as the image always does.
@@ -119,7 +119,7 @@ def test_a_run_started_again_attaches_to_its_job_still_in_progress(
     command = [str(Path(sys.executable).parent / "kedro"), "run", "--env", "sagemaker", *TRAIN_ONLY]
     options = {"cwd": project, "env": {**aws, **WIDE}, "text": True}
     options.update(stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    first = subprocess.Popen(command, **options)
+    first = spawn(command, **options)
     job_name = None
     try:
         _wait_for(lambda: create_training_job_requests)
@@ -129,7 +129,7 @@ def test_a_run_started_again_attaches_to_its_job_still_in_progress(
         first.communicate()
         keys = bucket_keys()
 
-        second = subprocess.Popen(command, **options)
+        second = spawn(command, **options)
         seen = read_until(second, "Attaching to training job")
         [job_dir] = local_sagemaker_job_dirs(local_sagemaker, job_name)
         (job_dir / "job" / "input" / GATE).touch()

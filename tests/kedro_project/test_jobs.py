@@ -5,6 +5,8 @@ import pytest
 
 from spaceflights.training import job_stops, jobs
 from spaceflights.training.local_estimator import LocalToolkitEstimator
+from spaceflights.training.preflight import origin
+from tests.support import PROJECT_DIR
 
 JOB_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
 
@@ -106,12 +108,38 @@ def test_an_interrupted_wait_stops_the_job_and_says_how_it_ended(monkeypatch):
         "train was killed by SIGKILL (exit -9)",
     ],
 )
-def test_a_memory_kill_names_the_setting_to_change(reason):
+def test_a_memory_kill_names_the_setting_to_change_where_it_is_set(reason, monkeypatch):
+    monkeypatch.setattr(origin, "_current", origin.ConfigOrigin(PROJECT_DIR / "conf", "sagemaker"))
     message = jobs._failure_message(
-        {"TrainingJobName": "job-2", "TrainingJobStatus": "Failed", "FailureReason": reason}
+        {
+            "TrainingJobName": "job-2",
+            "TrainingJobStatus": "Failed",
+            "FailureReason": reason,
+            "ResourceConfig": {"InstanceType": "ml.m5.large", "InstanceCount": 1},
+        }
     )
-    assert "most likely killed for running out of memory" in message
-    assert "training.estimator.instance_type in conf/<env>/parameters_data_science.yml" in message
+    assert "most likely killed for running out of memory: choose a larger instance_type in " in (
+        message
+    )
+    assert (
+        "instance_type in conf/sagemaker/globals.yml (used by training.estimator.instance_type) "
+        "than ml.m5.large, or train on less data" in message
+    )
+
+
+def test_a_memory_kill_on_this_machine_names_no_instance_type(monkeypatch):
+    monkeypatch.setattr(origin, "_current", origin.ConfigOrigin(PROJECT_DIR / "conf", "local"))
+    message = jobs._failure_message(
+        {
+            "TrainingJobName": "job-3",
+            "TrainingJobStatus": "Failed",
+            "FailureReason": "train was killed by SIGKILL (exit -9)",
+        }
+    )
+    assert message.endswith(
+        "it ran on this machine, so free memory here or train on less data "
+        "(logs: the training log printed above)."
+    )
 
 
 class _FlakyLogsJob:

@@ -10,7 +10,8 @@ import pytest
 
 from tests.kedro_project.conftest import stopped
 from tests.local_aws import BUCKET, ROLE_ARN, fill_iam
-from tests.preflight_support import create_execution_role, push_image
+from tests.oci_images import TRAINING_CONFIG
+from tests.preflight_support import create_execution_role, image_record, push_image
 
 pytestmark = pytest.mark.aws
 OTHER_REGION = "eu-west-1"
@@ -31,8 +32,8 @@ def test_image_digest_not_in_ecr(run, create_training_job_requests):
     )
 
 
-def test_image_in_another_region(run, create_training_job_requests):
-    image = push_image(region=OTHER_REGION)
+def test_image_in_another_region(run, registry, create_training_job_requests):
+    image = push_image(registry, region=OTHER_REGION)
     estimator(run)["image_uri"] = image
     run["params"]["training"]["preflight"]["image_record"]["digest"] = image.split("@")[1]
     assert "is in ECR in eu-west-1, but the job runs in us-east-1" in stopped(
@@ -40,25 +41,126 @@ def test_image_in_another_region(run, create_training_job_requests):
     )
 
 
+def pushed_elsewhere(run: dict, image: str) -> None:
+    """The job runs ``image``, which another pipeline pushed: nothing recorded a check."""
+    estimator(run)["image_uri"] = image
+    run["params"]["training"]["preflight"]["image_record"] = None
+
+
+# moto has no policy simulator, so every run against the local AWS reads the role offline
+# and says so (tests/kedro_project/test_preflight_role.py checks that warning).
+READ_OFFLINE = "Pre-flight: The execution role's access was read offline"
+
+
+def preflight_warnings(run: dict, caplog) -> list[str]:
+    """Run the pre-flight, which must pass; return its warnings but the one above."""
+    from spaceflights.training import preflight
+
+    params = run["params"]
+    with caplog.at_level("WARNING"):
+        preflight.check(params["training"], params["model_options"], run["X"], run["y"])
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    return [w for w in warnings if not w.startswith(READ_OFFLINE)]
+
+
+# What the project's Dockerfile sets, in an image that another pipeline built.
+ELSEWHERE = {**TRAINING_CONFIG, "Env": [*TRAINING_CONFIG["Env"], "BUILT_BY=their-ci"]}
+
+
+def test_an_image_another_pipeline_pushed_is_read_from_ecr_and_passes(run, registry, caplog):
+    pushed_elsewhere(run, push_image(registry, config=ELSEWHERE))
+
+    assert preflight_warnings(run, caplog) == []
+
+
+WITHOUT = {
+    "SAGEMAKER_PROGRAM": [e for e in TRAINING_CONFIG["Env"] if "SAGEMAKER_PROGRAM" not in e],
+    "PYTHONUNBUFFERED": [e for e in TRAINING_CONFIG["Env"] if "PYTHONUNBUFFERED" not in e],
+}
+
+
+@pytest.mark.parametrize(
+    ("push", "problem"),
+    [
+        ({"platforms": ["linux/arm64"]}, "it is built for linux/arm64, not linux/amd64"),
+        (
+            {"platforms": ["linux/arm64", "unknown/unknown"]},
+            "it is built for linux/arm64 and unknown/unknown, not linux/amd64",
+        ),
+        (
+            {"config": {**TRAINING_CONFIG, "Entrypoint": ["/bin/sh", "-c", "exec train"]}},
+            "its ENTRYPOINT is in shell form (/bin/sh -c exec train), so the 'train' argument "
+            "SageMaker passes is dropped and SIGTERM never reaches training",
+        ),
+        (
+            {"config": {**TRAINING_CONFIG, "Env": WITHOUT["SAGEMAKER_PROGRAM"]}},
+            "SAGEMAKER_PROGRAM is not set",
+        ),
+        (
+            {"config": {**TRAINING_CONFIG, "Env": WITHOUT["PYTHONUNBUFFERED"]}},
+            "PYTHONUNBUFFERED=1 is not set, so log lines may be lost",
+        ),
+    ],
+    ids=["arm64", "index-without-amd64", "shell-entrypoint", "no-program", "buffered"],
+)
+def test_an_image_another_pipeline_pushed_is_refused_for_what_ecr_shows(
+    run, registry, create_training_job_requests, push, problem
+):
+    pushed_elsewhere(run, push_image(registry, **push))
+
+    sentence = stopped(run, create_training_job_requests)
+
+    assert "cannot run as a SageMaker training job: " + problem in sentence
+    assert "fix its Dockerfile and push it again" in sentence
+
+
+def test_an_index_with_a_linux_amd64_image_passes(run, registry, caplog):
+    pushed_elsewhere(run, push_image(registry, platforms=["linux/amd64", "unknown/unknown"]))
+
+    assert preflight_warnings(run, caplog) == []
+
+
+def test_sagemaker_program_may_come_from_the_jobs_environment(run, registry, caplog):
+    config = {**TRAINING_CONFIG, "Env": WITHOUT["SAGEMAKER_PROGRAM"]}
+    pushed_elsewhere(run, push_image(registry, config=config))
+    estimator(run)["environment"] = {"SAGEMAKER_PROGRAM": "train.py"}
+
+    assert preflight_warnings(run, caplog) == []
+
+
+def test_an_image_that_starts_something_else_without_a_command_is_a_warning(run, registry, caplog):
+    config = {**TRAINING_CONFIG, "Entrypoint": None, "Cmd": ["python3"]}
+    pushed_elsewhere(run, push_image(registry, config=config))
+
+    [warning] = preflight_warnings(run, caplog)
+
+    assert "the image runs python3, not train; add CMD" in warning
+
+
 @pytest.mark.parametrize(
     ("record", "problem"),
     [
-        ({"platform": "linux/arm64"}, "it is built for linux/arm64, not linux/amd64"),
         ({"train": ""}, "'train' is not an executable on its PATH"),
         ({"train_shebang_crlf": True}, "has a Windows line ending in its #! line"),
-        ({"sagemaker_program": ""}, "SAGEMAKER_PROGRAM is not set"),
+        ({"program_found": False}, "/opt/ml/code/train.py is missing"),
     ],
 )
-def test_image_record(run, create_training_job_requests, record, problem):
+def test_the_build_record_adds_what_only_running_the_image_shows(
+    run, create_training_job_requests, record, problem
+):
     run["params"]["training"]["preflight"]["image_record"].update(record)
     assert problem in stopped(run, create_training_job_requests)
 
 
-def test_no_image_record(run, create_training_job_requests):
-    run["params"]["training"]["preflight"]["image_record"] = None
-    assert "is empty: nothing says the image was checked" in stopped(
-        run, create_training_job_requests
-    )
+def test_a_record_of_another_image_is_left_out_with_a_warning(run, registry, caplog):
+    pushed_elsewhere(run, push_image(registry, config=ELSEWHERE))
+    stale = run["params"]["training"]["preflight"]
+    stale["image_record"] = image_record(push_image(registry), train="")
+
+    [warning] = preflight_warnings(run, caplog)
+
+    assert "not the image in training.estimator.image_uri" in warning
+    assert "its build-time checks are left out" in warning
 
 
 def test_role_does_not_exist(run, create_training_job_requests):
@@ -192,7 +294,7 @@ def test_a_check_the_caller_may_not_make_is_a_warning_naming_the_permission(run,
     from spaceflights.training.preflight.findings import Findings
     from spaceflights.training.preflight.schema import parse_training
 
-    created = iam_account(without=["PreflightReadsTheExecutionRole"])
+    created = iam_account(without=["PreflightReadsAndSimulatesTheExecutionRole"])
     submitter = boto3.Session(
         aws_access_key_id=created["AWS_ACCESS_KEY_ID"],
         aws_secret_access_key=created["AWS_SECRET_ACCESS_KEY"],
@@ -208,6 +310,35 @@ def test_a_check_the_caller_may_not_make_is_a_warning_naming_the_permission(run,
         "Skipped a check: the caller lacks iam:GetRole (scripts/iam/submitter-policy.json "
         "grants it); add it to have this checked before a job starts."
     ]
+
+
+def test_a_caller_that_may_not_read_the_image_is_warned_and_the_record_still_counts(
+    run, iam_account
+):
+    from spaceflights.training.preflight import image, origin
+    from spaceflights.training.preflight.aws_calls import AwsCalls
+    from spaceflights.training.preflight.findings import Findings
+    from spaceflights.training.preflight.schema import parse_training
+
+    created = iam_account(without=["CreateAndPushTheOneRepository"])
+    submitter = boto3.Session(
+        aws_access_key_id=created["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=created["AWS_SECRET_ACCESS_KEY"],
+        region_name=created["REGION"],
+    )
+    run["params"]["training"]["preflight"]["image_record"]["train"] = ""
+    findings = Findings()
+    config = parse_training(run["params"]["training"], origin.current(), findings)
+    ecr = image.ecr_image(config, origin.current(), findings)
+
+    image.check_contents(config, ecr, AwsCalls(findings, submitter), origin.current())
+
+    assert findings.warnings == [
+        "Skipped a check: the caller lacks ecr:BatchGetImage (scripts/iam/submitter-policy.json "
+        "grants it); add it to have this checked before a job starts."
+    ]
+    [failure] = findings.failures
+    assert "cannot run as a SageMaker training job: 'train' is not an executable" in failure
 
 
 @pytest.mark.parametrize("input_mode", ["File", "FastFile"])

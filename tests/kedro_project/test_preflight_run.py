@@ -24,10 +24,10 @@ def fill_sagemaker(project, image: str) -> None:
 
 @pytest.mark.aws
 def test_kedro_run_stops_before_the_upload_when_the_image_is_not_in_ecr(
-    project, aws_env, bucket, create_training_job_requests
+    project, aws_env, bucket, create_training_job_requests, registry
 ):
     create_execution_role()
-    fill_sagemaker(project, push_image())
+    fill_sagemaker(project, push_image(registry))
     before = boto3.client("s3").list_objects_v2(Bucket=bucket).get("KeyCount", 0)
 
     result = kedro(project, "run", "--env", "sagemaker", env=aws_env)

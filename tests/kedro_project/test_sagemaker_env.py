@@ -105,11 +105,11 @@ def test_one_run_trains_in_the_local_sagemaker_with_the_same_r2_as_kedro_run(
 
 
 @pytest.mark.docker
-def test_ctrl_c_stops_the_job_and_the_node_says_so(project, aws, pushed_image):
+def test_ctrl_c_stops_the_job_and_the_node_says_so(project, aws, pushed_image, spawn):
     configure(project, pushed_image, container_entry_point=RUNS_UNTIL_STOPPED)
     command = [str(Path(sys.executable).parent / "kedro"), "run", "--env", "sagemaker"]
     wide = {**aws, "COLUMNS": "400"}  # rich would break long job names across lines
-    run = subprocess.Popen(
+    run = spawn(
         command, cwd=project, env=wide, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     job_name = None

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import json
 import signal
-from pathlib import Path
 
-import psutil
 import pytest
 
+from tests.processes import processes_in
 from tests.support import (
     TRAIN_NODE_ONLY,
     TRAINING_STARTED,
@@ -19,25 +18,13 @@ from tests.support import (
 )
 
 
-def processes_in(folder: Path) -> list[psutil.Process]:
-    """Processes still working in ``folder`` (a job's folder is its working directory)."""
-    found = []
-    for process in psutil.process_iter():
-        try:
-            if Path(process.cwd()).is_relative_to(folder):
-                found.append(process)
-        except (psutil.Error, OSError):
-            continue
-    return found
-
-
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=["TERM", "INT"])
 def test_a_signal_to_kedro_stops_training_and_leaves_nothing_behind(
-    project, features, tmp_path, stop_signal
+    project, features, tmp_path, stop_signal, spawn
 ):
     write_big_channel(project / "data/05_model_input/train", features)
     tmpdir = tmp_path / "tmp"
-    run = start_kedro(project, *TRAIN_NODE_ONLY, tmpdir=tmpdir)
+    run = start_kedro(spawn, project, *TRAIN_NODE_ONLY, tmpdir=tmpdir)
     read_until(run, TRAINING_STARTED)
 
     run.send_signal(stop_signal)  # to the kedro process alone, as `kill` does
@@ -53,15 +40,17 @@ def test_a_signal_to_kedro_stops_training_and_leaves_nothing_behind(
 
 
 def test_a_second_run_in_the_same_folder_refuses_to_start_and_names_the_first(
-    project, features, tmp_path
+    project, features, tmp_path, spawn
 ):
     write_big_channel(project / "data/05_model_input/train", features)
-    first = start_kedro(project, *TRAIN_NODE_ONLY, tmpdir=tmp_path / "tmp")
+    first = start_kedro(spawn, project, *TRAIN_NODE_ONLY, tmpdir=tmp_path / "tmp")
     read_until(first, TRAINING_STARTED)
     # Paused, the first run holds the folder for as long as the second needs to try it.
     first.send_signal(signal.SIGSTOP)
     try:
-        second = start_kedro(project, "--pipeline", "data_processing", tmpdir=tmp_path / "tmp")
+        second = start_kedro(
+            spawn, project, "--pipeline", "data_processing", tmpdir=tmp_path / "tmp"
+        )
         second_output = second.communicate(timeout=120)[0]
     finally:
         first.send_signal(signal.SIGCONT)
@@ -75,13 +64,13 @@ def test_a_second_run_in_the_same_folder_refuses_to_start_and_names_the_first(
     assert first.returncode == 0, first_output[-3000:]
 
 
-def test_a_lock_left_by_a_killed_run_is_taken_over(project, tmp_path):
+def test_a_lock_left_by_a_killed_run_is_taken_over(project, tmp_path, spawn):
     lock = project / "data/.kedro-run.lock"
     lock.parent.mkdir(parents=True, exist_ok=True)
     dead = {"pid": 999_999, "started": "2026-01-01 00:00:00 UTC", "env": "local"}
     lock.write_text(json.dumps(dead))
 
-    run = start_kedro(project, "--pipeline", "data_processing", tmpdir=tmp_path / "tmp")
+    run = start_kedro(spawn, project, "--pipeline", "data_processing", tmpdir=tmp_path / "tmp")
     output = run.communicate(timeout=300)[0]
 
     assert run.returncode == 0, output[-3000:]

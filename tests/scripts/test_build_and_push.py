@@ -1,7 +1,7 @@
 """``scripts/build_and_push.sh`` against moto's ECR and a local registry standing in for it.
 
 moto's ECR creates repositories and answers the API, but stores no layers, so the image
-is pushed to the loopback registry that CI starts (.ci/docker-env.sh) by setting
+is pushed to the session's loopback registry (the ``registry`` fixture) by setting
 REGISTRY_OVERRIDE: the script then swaps the host of the ECR repository URI for it.
 """
 
@@ -21,8 +21,9 @@ import boto3
 import pytest
 import yaml
 
-from tests.local_aws import BUCKET, REGISTRY, ROLE_ARN, fill_sagemaker_globals
+from tests.local_aws import BUCKET, ROLE_ARN, fill_sagemaker_globals
 from tests.preflight_support import create_execution_role
+from tests.processes import run
 from tests.support import REPO_ROOT, copy_project
 
 SCRIPT = Path("scripts/build_and_push.sh")
@@ -33,14 +34,9 @@ DIRTY_TAG = re.compile(r"^(?P<rev>[0-9a-f]{12})-dirty-\d{8}T\d{6}Z$")
 def run_script(
     repo: Path, *args: str, env: dict[str, str], check: bool = False
 ) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        [shutil.which("bash") or "/bin/bash", str(repo / SCRIPT), *args],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    # The whole route, a job included, takes minutes; a hang is killed with all it started.
+    bash = shutil.which("bash") or "/bin/bash"
+    result = run([bash, str(repo / SCRIPT), *args], timeout=1800, cwd=repo, env=env)
     if check:
         assert result.returncode == 0, result.stdout + result.stderr
     return result
@@ -93,8 +89,8 @@ def recorded_image(repo: Path) -> str:
     return yaml.safe_load(record.read_text())["training_image_uri"]
 
 
-def registry_get(path: str, accept: str | None = None) -> tuple[dict, dict]:
-    request = urllib.request.Request(f"http://{REGISTRY}{path}")
+def registry_get(registry: str, path: str, accept: str | None = None) -> tuple[dict, dict]:
+    request = urllib.request.Request(f"http://{registry}{path}")
     if accept:
         request.add_header("Accept", accept)
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback
@@ -121,24 +117,12 @@ def repo(tmp_path: Path, raw_data: Path) -> Path:
 
 
 @pytest.fixture
-def registry() -> str:
-    """The local registry; it must be up in CI, elsewhere its absence skips the test."""
-    try:
-        registry_get("/v2/")
-    except OSError as error:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"no registry on {REGISTRY} ({error}); .ci/docker-env.sh starts one")
-    return REGISTRY
-
-
-@pytest.fixture
-def repository_name():
+def repository_name(registry: str):
     """A fresh ECR repository name; its local images are removed afterwards."""
     name = f"spaceflights-test-{uuid.uuid4().hex[:10]}"
     yield name
     images = subprocess.run(
-        ["docker", "images", "--format", "{{.Repository}}:{{.Tag}}", f"{REGISTRY}/{name}"],
+        ["docker", "images", "--format", "{{.Repository}}:{{.Tag}}", f"{registry}/{name}"],
         capture_output=True,
         text=True,
         check=False,
@@ -226,9 +210,10 @@ def test_build_push_record_and_rerun_the_pipeline_as_the_least_privileged_submit
     assert description["imageTagMutability"] == "IMMUTABLE"
 
     tag = git(repo, "rev-parse", "--short=12", "HEAD")
-    tags, _ = registry_get(f"/v2/{repository_name}/tags/list")
+    tags, _ = registry_get(registry, f"/v2/{repository_name}/tags/list")
     assert tags["tags"] == [tag]
     _, headers = registry_get(
+        registry,
         f"/v2/{repository_name}/manifests/{tag}",
         accept="application/vnd.docker.distribution.manifest.v2+json",
     )
@@ -282,7 +267,7 @@ def test_a_dirty_tree_gets_its_own_tag_and_print_uri_prints_only_the_uri(
         check=True,
     )
 
-    [tag] = registry_get(f"/v2/{repository_name}/tags/list")[0]["tags"]
+    [tag] = registry_get(registry, f"/v2/{repository_name}/tags/list")[0]["tags"]
     match = DIRTY_TAG.match(tag)
     assert match, tag
     assert match["rev"] == git(repo, "rev-parse", "--short=12", "HEAD")

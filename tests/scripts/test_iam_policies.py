@@ -133,11 +133,9 @@ def test_iam_accepts_the_role_and_the_policies(aws_env):
 
 def sagemaker_conf() -> tuple[dict, dict]:
     """conf/sagemaker's globals (with conf/base's) and training parameters, resolved."""
-    from kedro.config import OmegaConfigLoader
+    from spaceflights.settings import CONFIG_LOADER_ARGS, CONFIG_LOADER_CLASS
 
-    from spaceflights.settings import CONFIG_LOADER_ARGS
-
-    loader = OmegaConfigLoader(
+    loader = CONFIG_LOADER_CLASS(
         str(PROJECT_DIR / "conf"), **{**CONFIG_LOADER_ARGS, "default_run_env": "sagemaker"}
     )
     return loader["globals"], loader["parameters"]["training"]

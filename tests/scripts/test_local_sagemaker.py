@@ -6,18 +6,21 @@ in the real image through SageMaker's ContainerEntrypoint, so nothing here is st
 
 from __future__ import annotations
 
+import contextlib
 import io
 import signal
 import subprocess
 import sys
 import tarfile
 import time
+import urllib.request
 from pathlib import Path
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from tests import oci_images
 from tests.local_aws import ACCOUNT, BUCKET, REGION, ROLE_ARN, log_messages, wait_for_job
 
 pytestmark = pytest.mark.aws
@@ -103,6 +106,24 @@ def test_what_sagemaker_rejects_at_api_time_is_a_validation_exception(
     assert rejected.value.response["Error"]["Message"] == message
     names = [j["TrainingJobName"] for j in sagemaker.list_training_jobs()["TrainingJobSummaries"]]
     assert "spaceflights-rejected" not in names
+
+
+def test_ecr_hands_out_a_layer_the_registry_holds_and_refuses_one_it_does_not(aws_env, registry):
+    ecr = boto3.client("ecr")
+    with contextlib.suppress(ecr.exceptions.RepositoryAlreadyExistsException):
+        ecr.create_repository(repositoryName="layers-probe")
+    digest = oci_images.push_blob(registry, "layers-probe", b"a layer")
+
+    located = ecr.get_download_url_for_layer(repositoryName="layers-probe", layerDigest=digest)
+    with urllib.request.urlopen(located["downloadUrl"], timeout=10) as response:  # noqa: S310
+        assert response.read() == b"a layer"
+    with pytest.raises(ClientError) as missing:
+        ecr.get_download_url_for_layer(
+            repositoryName="layers-probe", layerDigest="sha256:" + "0" * 64
+        )
+    assert missing.value.response["Error"]["Code"] == "LayersNotFoundException"
+    with pytest.raises(ecr.exceptions.RepositoryNotFoundException):
+        ecr.get_download_url_for_layer(repositoryName="no-such-repository", layerDigest=digest)
 
 
 @pytest.mark.docker
@@ -216,9 +237,9 @@ def test_stop_training_job_sends_sigterm_and_the_job_ends_stopped(
     assert statuses[-3:] == ["Stopping", "Uploading", "Stopped"]
 
 
-def test_python_m_local_sagemaker_serves_until_told_to_stop(tmp_path):
+def test_python_m_local_sagemaker_serves_until_told_to_stop(tmp_path, spawn):
     endpoint_file = tmp_path / "endpoint"
-    server = subprocess.Popen(
+    server = spawn(
         [sys.executable, "-m", "local_sagemaker", "--endpoint-file", str(endpoint_file)],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,

@@ -13,11 +13,10 @@ import sys
 from pathlib import Path
 
 import pandas as pd
-from kedro.config import OmegaConfigLoader
 
 logging.disable(logging.INFO)  # importing Kedro's framework logs its logging setup
 from spaceflights.hooks import UnfilledConfigError, refuse_unfilled  # noqa: E402
-from spaceflights.settings import CONFIG_LOADER_ARGS  # noqa: E402
+from spaceflights.settings import CONFIG_LOADER_ARGS, CONFIG_LOADER_CLASS  # noqa: E402
 from spaceflights.training import preflight  # noqa: E402
 from spaceflights.training.preflight.origin import ConfigOrigin  # noqa: E402
 
@@ -31,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--conf-source", default="conf", type=Path)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
-    loader = OmegaConfigLoader(
+    loader = CONFIG_LOADER_CLASS(
         str(args.conf_source), **{**CONFIG_LOADER_ARGS, "default_run_env": args.env}
     )
     unfilled = ""

@@ -9,12 +9,10 @@ import logging
 import sys
 from pathlib import Path
 
-from kedro.config import OmegaConfigLoader
-
 # Importing the settings imports Kedro's framework, which logs its logging setup: noise
 # under a run that already printed it.
 logging.disable(logging.INFO)
-from spaceflights.settings import CONFIG_LOADER_ARGS  # noqa: E402
+from spaceflights.settings import CONFIG_LOADER_ARGS, CONFIG_LOADER_CLASS  # noqa: E402
 
 logging.disable(logging.NOTSET)
 
@@ -24,7 +22,7 @@ METRICS = Path("data/08_reporting/metrics.json")
 
 def catalog_location(dataset: str, env: str) -> str:
     """Where the catalog of ``env`` keeps ``dataset``: a path here, or a URI."""
-    loader = OmegaConfigLoader("conf", **{**CONFIG_LOADER_ARGS, "default_run_env": env})
+    loader = CONFIG_LOADER_CLASS("conf", **{**CONFIG_LOADER_ARGS, "default_run_env": env})
     location = loader["catalog"][dataset]["filepath"]
     return location if "://" in location else str(Path(location).resolve())
 

@@ -1,7 +1,6 @@
 """Project settings: only what differs from Kedro's defaults."""
 
-from kedro.config import OmegaConfigLoader
-
+from spaceflights.config_loader import RuntimeParamsLastConfigLoader
 from spaceflights.expected_errors import TidyExpectedErrors
 from spaceflights.hooks import GuardTheRun, RequireFilledGlobals
 from spaceflights.training.preflight.origin import RecordConfigOrigin
@@ -13,7 +12,9 @@ HOOKS = (
     GuardTheRun(),
 )
 
-CONFIG_LOADER_CLASS = OmegaConfigLoader
+# OmegaConfigLoader, except that a dotted --params changes only its own key in every
+# environment (config_loader.py says why Kedro's own does not).
+CONFIG_LOADER_CLASS = RuntimeParamsLastConfigLoader
 CONFIG_LOADER_ARGS = {
     "base_env": "base",
     "default_run_env": "local",

@@ -11,7 +11,7 @@ from moto.core.responses import ActionResult, EmptyResult
 from moto.sagemaker.exceptions import ResourceInUseException
 from moto.sagemaker.responses import SageMakerResponse
 
-from . import iam, validation
+from . import ecr, iam, validation
 from .runner import JobRun
 from .settings import Settings
 
@@ -38,12 +38,14 @@ _jobs: Jobs | None = None
 
 
 def install(jobs: Jobs) -> None:
-    """Route the two calls through this module (once per process; the last server wins)."""
+    """Route the two calls through this module (once per process; the last server wins),
+    and ECR's layer downloads to the registry the jobs pull from."""
     global _jobs
     _jobs = jobs
     SageMakerResponse.create_training_job = _create_training_job
     SageMakerResponse.stop_training_job = _stop_training_job
     iam.install()
+    ecr.install(jobs.settings.registry)
 
 
 def _create_training_job(self: SageMakerResponse) -> ActionResult:

@@ -11,6 +11,7 @@ also answers a refused call in XML, which clients of these JSON APIs read as a b
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +21,8 @@ from moto.core.exceptions import JsonRESTError
 from moto.core.exceptions import _RESTError as RESTError  # the base of its auth errors
 from moto.ecr.responses import ECRResponse
 from moto.iam.access_control import IAMRequest
+from moto.iam.exceptions import IAMException
+from moto.iam.responses import IamResponse
 from moto.logs.responses import LogsResponse
 from moto.sagemaker.responses import SageMakerResponse
 
@@ -54,6 +57,16 @@ def logs_resource(response: Any) -> str:
     if stream:
         return f"{_prefix(response, 'logs')}:log-group:{group}:log-stream:{stream}"
     return f"{_prefix(response, 'logs')}:log-group:{group}"
+
+
+_iam_resource = IamResponse._determine_resource
+
+
+def iam_resource(response: Any) -> str:
+    """moto names an IAM call's resource only by a RoleName parameter; a simulation's
+    resource is the principal it simulates (PolicySourceArn)."""
+    source = response._get_param("PolicySourceArn")
+    return source if source else _iam_resource(response)
 
 
 def check_pass_role(response: Any, role_arn: str) -> None:
@@ -96,8 +109,26 @@ def _json_refusals(check: Callable[..., None]) -> Callable[..., None]:
     return checked
 
 
+class SimulationNotImplemented(IAMException):
+    """moto has no policy simulator; unanswered, its server fails with an HTML page that
+    clients cannot parse. This says so as an AWS error, which clients can act on."""
+
+    code = "NotImplemented"
+    message = "The local AWS does not simulate IAM policies (moto implements no simulator)."
+
+
+def _cannot_simulate(self: Any) -> None:
+    raise SimulationNotImplemented()
+
+
 def install() -> None:
-    """Give moto's SageMaker, ECR and Logs responses the resource ARN of each call."""
+    """Give moto's SageMaker, ECR and Logs responses the resource ARN of each call, and
+    answer IAM's policy simulation with NotImplemented."""
+    IamResponse._determine_resource = iam_resource
+    IamResponse.simulate_principal_policy = _cannot_simulate
+    IamResponse.simulate_custom_policy = _cannot_simulate
+    # moto warns that IAM's service model has no NotImplemented error; the client reads it.
+    warnings.filterwarnings("ignore", r"Exception\(SimulationNotImplemented\)", UserWarning)
     SageMakerResponse._determine_resource = sagemaker_resource
     ECRResponse._determine_resource = ecr_resource
     LogsResponse._determine_resource = logs_resource

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from moto import settings as moto_settings
 from moto.server import ThreadedMotoServer
 
 from . import account, api
@@ -32,6 +33,9 @@ def start(
     settings: Settings | None = None, host: str = "127.0.0.1", port: int = 0
 ) -> LocalSageMaker:
     """Start the server on ``host:port`` (0: any free port) and return it."""
+    # Every AWS account has AWS's managed policies (AmazonSageMakerFullAccess among them,
+    # which tutorials attach to execution roles); moto creates them only when asked.
+    moto_settings.default_user_config.setdefault("iam", {})["load_aws_managed_policies"] = True
     server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
     server.start()
     bound_host, bound_port = server.get_host_and_port()

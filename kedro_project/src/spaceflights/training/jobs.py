@@ -165,13 +165,23 @@ def _failure_message(description: Mapping[str, Any]) -> str:
     status = description.get("TrainingJobStatus", "unknown")
     reason = description.get("FailureReason") or "no FailureReason was given"
     if KILLED_FOR_MEMORY.search(reason):
-        reason = reason.rstrip(".") + (
-            "; it was most likely killed for running out of memory: choose a larger "
-            "training.estimator.instance_type in conf/<env>/parameters_data_science.yml, "
-            "or train on less data"
+        advice = _memory_advice(description.get("ResourceConfig", {}).get("InstanceType"))
+        reason = (
+            f"{reason.rstrip('.')}; it was most likely killed for running out of memory: {advice}"
         )
     if str(description.get("TrainingJobArn", "")).startswith("arn:"):
         logs = f"CloudWatch log group {CLOUDWATCH_LOG_GROUP}, streams {name}/{HOST_PREFIX}*"
     else:
         logs = "the training log printed above"
     return f"Training job {name} ended {status}: {reason} (logs: {logs})."
+
+
+def _memory_advice(instance_type: str | None) -> str:
+    """Which setting gives the job more memory, named where the run's configuration sets it."""
+    if not (instance_type or "").startswith("ml."):
+        return "it ran on this machine, so free memory here or train on less data"
+    # Imported here: the pre-flight package imports this module.
+    from .preflight.origin import current
+
+    setting = current().where("training.estimator.instance_type")
+    return f"choose a larger {setting} than {instance_type}, or train on less data"

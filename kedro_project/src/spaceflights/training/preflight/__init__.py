@@ -83,7 +83,6 @@ def check(
         )
         check_settings(config, origin, findings)
         if config.preflight.aws:
-            image.check_record(config, origin, findings)
             _check_aws(
                 config, job_name, _folder_bytes(Path(config.channel)), origin, findings, session
             )
@@ -159,7 +158,12 @@ def _check_aws(config, job_name, channel_bytes, origin, findings, session) -> No
     aws_identity.check_role(config, aws, origin)
     ecr = image.ecr_image(config, origin, findings)
     check_role_access(config, ecr, aws, origin)
-    image_bytes = aws_identity.check_image(ecr, aws, origin) if ecr else None
+    if ecr is not None:
+        present, image_bytes = aws_identity.check_image(ecr, aws, origin)
+    else:
+        present, image_bytes = image.private_registry(config), None
+    if present:
+        image.check_contents(config, ecr, aws, origin)
     aws_storage.check_buckets(config, aws, origin)
     aws_storage.check_kms_keys(config, aws, origin)
     aws_network.check_vpc(config, aws, origin)

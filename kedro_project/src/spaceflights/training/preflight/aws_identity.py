@@ -63,17 +63,18 @@ def _trusts_sagemaker(document: Any) -> bool:
     return False
 
 
-def check_image(image: EcrImage, aws: AwsCalls, origin: ConfigOrigin) -> int | None:
-    """The image is in ECR, at its digest, in the job's region; returns its size in bytes."""
+def check_image(image: EcrImage, aws: AwsCalls, origin: ConfigOrigin) -> tuple[bool, int | None]:
+    """The image is in ECR, at its digest, in the job's region: ``(False, None)`` when it
+    is not (a failure says why), else ``(True, its size in bytes if ECR said)``."""
     key = origin.where("training.estimator.image_uri")
     if image.region != aws.region:
         aws.findings.fail(
             f"{key} is in ECR in {image.region}, but the job runs in {aws.region}; SageMaker "
             f"pulls from its own region only, so push the image to {aws.region} ({REBUILD})."
         )
-        return None
+        return False, None
     if image.digest is None:
-        return None  # a tag, not a digest: refused offline
+        return False, None  # a tag, not a digest: refused offline
     response, code = aws.call(
         "ecr",
         "describe_images",
@@ -88,10 +89,10 @@ def check_image(image: EcrImage, aws: AwsCalls, origin: ConfigOrigin) -> int | N
             f"(account {image.account}, {image.region}); the job would fail with 'Cannot find "
             f"the requested image', so {REBUILD}."
         )
-        return None
+        return False, None
     if response is None or not response.get("imageDetails"):
-        return None
-    return response["imageDetails"][0].get("imageSizeInBytes")
+        return True, None
+    return True, response["imageDetails"][0].get("imageSizeInBytes")
 
 
 def check_job_name(job_name: str, aws: AwsCalls, origin: ConfigOrigin) -> None:

@@ -79,6 +79,8 @@ def check_volume(
     if training.estimator.input_mode == "FastFile":
         channel_bytes = 0  # read from S3 as training goes, never copied onto the volume
     record = training.preflight.image_record
+    if record and not (training.estimator.image_uri or "").endswith("@" + record.digest):
+        record = None  # a record of another image (the image check warns of it)
     # ECR reports the compressed size; the build-time record has the unpacked size.
     unpacked = max(image_bytes, record.size_bytes if record else 0)
     volume_gb = training.estimator.volume_size or DEFAULT_VOLUME_GB
