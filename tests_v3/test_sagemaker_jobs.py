@@ -89,6 +89,7 @@ def test_one_run_trains_with_the_same_r2_and_request_as_the_v2_route(
     # The container's lines reach the run's output through TrainingJob.wait(logs=True).
     r2_line = next(line for line in container_lines if line.startswith("metric train_r2="))
     assert r2_line in output
+    assert f"{job['job_name']}/algo-1-" not in output  # one line each, as v2 printed them
     assert metrics(project)["r2"] == pytest.approx(local_r2, abs=1e-9)
 
 

@@ -53,7 +53,7 @@ class CoreTrainingJob:
         from sagemaker.core.utils.exceptions import FailedStatusError
 
         job = self._resource()
-        with _log_lines_shown(bool(logs)):
+        with _log_lines_shown(bool(logs), self.name):
             try:
                 job.wait(poll=POLL_SECONDS, logs=bool(logs))
             except FailedStatusError:
@@ -94,8 +94,8 @@ def _value(value: Any) -> Any:
 
 
 @contextmanager
-def _log_lines_shown(shown: bool) -> Iterator[None]:
-    """Let the job's log lines through while waiting.
+def _log_lines_shown(shown: bool, job_name: str) -> Iterator[None]:
+    """Let the job's log lines through while waiting, one line each.
 
     ``TrainingJob.wait(logs=True)`` passes each line to the logging module as an INFO record
     of sagemaker-core's resources logger, and an application that keeps other libraries'
@@ -105,9 +105,27 @@ def _log_lines_shown(shown: bool) -> Iterator[None]:
 
     sdk_logger = logging.getLogger(TrainingJob.__module__)
     previous = sdk_logger.level
+    one_line = _WithoutStreamName(job_name)
     if shown and sdk_logger.getEffectiveLevel() > logging.INFO:
         sdk_logger.setLevel(logging.INFO)
+    sdk_logger.addFilter(one_line)
     try:
         yield
     finally:
+        sdk_logger.removeFilter(one_line)
         sdk_logger.setLevel(previous)
+
+
+class _WithoutStreamName(logging.Filter):
+    """The wait logs a line as ``<job>/<host>-<epoch>:`` and the line below it; keep the
+    line, as SDK v2 printed it, so the log reads like the container's own."""
+
+    def __init__(self, job_name: str) -> None:
+        super().__init__()
+        self.prefix = f"{job_name}/"
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        stream, separator, line = record.getMessage().partition(":\n")
+        if separator and stream.startswith(self.prefix):
+            record.msg, record.args = line, ()
+        return True
