@@ -8,7 +8,7 @@ BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 KEDRO_ENV ?=
 
-.PHONY: setup run test lint image rehearse clean preflight
+.PHONY: setup run test lint image rehearse clean preflight setup-v3 test-v3
 
 setup: $(STAMP)
 
@@ -49,5 +49,24 @@ image:
 rehearse: setup
 	bash scripts/rehearse.sh
 
+# SageMaker SDK v3 (ModelTrainer) cannot share a venv with v2: .venv-v3 holds it, pinned by
+# requirements-v3.lock. The Kedro project requires sagemaker<3, so it comes without its
+# dependencies, which requirements-v3.in lists. `make test-v3` runs tests_v3/ there.
+VENV3 := .venv-v3
+STAMP3 := $(VENV3)/.installed-stamp
+
+setup-v3: $(STAMP3)
+
+$(STAMP3): requirements-v3.in requirements-v3.lock container/pyproject.toml \
+		kedro_project/pyproject.toml scripts/local_sagemaker/pyproject.toml
+	$(PYTHON) -m venv $(VENV3)
+	$(VENV3)/bin/python -m pip install --quiet -c requirements-v3.lock pip
+	$(VENV3)/bin/python -m pip install --quiet -c requirements-v3.lock -r requirements-v3.in
+	$(VENV3)/bin/python -m pip install --quiet --no-deps -e ./kedro_project
+	@touch $@
+
+test-v3: setup-v3
+	$(CURDIR)/$(VENV3)/bin/pytest tests_v3
+
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(VENV3)

@@ -90,6 +90,9 @@ def attach_training_job(estimator: Any, job_name: str) -> dict:
     """Wait with logs for a job an earlier run started, as if this run had started it:
     Ctrl-C stops it, and a failure reads the same. ``estimator`` must be a SageMaker SDK one.
     """
+    follow = getattr(estimator, "follow_job", None)
+    if follow is not None:  # a backend that attaches by name itself (model_trainer: SDK v3)
+        return _follow(estimator, job_name, lambda: follow(job_name))
     # The SDK's handle on a job by name: what Estimator.attach builds, but attach itself
     # waits without logs and before this run could stop the job on Ctrl-C.
     from sagemaker.estimator import _TrainingJob
