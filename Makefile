@@ -31,8 +31,10 @@ run: setup $(if $(filter docker,$(KEDRO_ENV)),image)
 preflight: setup
 	cd kedro_project && $(BIN)/python -m spaceflights.preflight $(if $(KEDRO_ENV),--env $(KEDRO_ENV))
 
-test: setup
+# Both SDK lines: v2 in .venv, v3 in .venv-v3 (they cannot share one environment).
+test: setup setup-v3
 	$(BIN)/pytest
+	$(CURDIR)/$(VENV3)/bin/pytest tests_v3
 
 lint: setup
 	$(BIN)/ruff check .
@@ -57,7 +59,7 @@ STAMP3 := $(VENV3)/.installed-stamp
 
 setup-v3: $(STAMP3)
 
-$(STAMP3): requirements-v3.in requirements-v3.lock container/pyproject.toml \
+$(STAMP3): requirements-v3.in requirements-v3.lock contract/pyproject.toml models/*/pyproject.toml \
 		kedro_project/pyproject.toml scripts/local_sagemaker/pyproject.toml
 	$(PYTHON) -m venv $(VENV3)
 	$(VENV3)/bin/python -m pip install --quiet -c requirements-v3.lock pip

@@ -20,7 +20,11 @@ from tests.support import PROJECT_DIR, REPO_ROOT
 
 ROLE = "arn:aws:iam::123456789012:role/spaceflights-training"
 # The local packages requirements-v3.in installs editable, by their project names.
-EDITABLE = {"./container": "spaceflights-training", "./scripts/local_sagemaker": "local-sagemaker"}
+EDITABLE = {
+    "./contract": "sagemaker-training-contract",
+    "./models/linear_regression": "linear-regression-model",
+    "./scripts/local_sagemaker": "local-sagemaker",
+}
 
 
 def test_this_venv_holds_sdk_v3_and_not_v2():

@@ -13,8 +13,6 @@ import pytest
 import yaml
 
 from spaceflights.training import jobs
-from spaceflights_training import channel, hyperparameters
-from spaceflights_training.errors import TrainingInputError
 from tests.kedro_project.test_docker_env import _RecordingProxy
 from tests.support import (
     TRAIN_NODE_ONLY,
@@ -26,6 +24,8 @@ from tests.support import (
     write_big_channel,
 )
 from tests_v3.support import V3_CLASS
+from training_contract import channel, hyperparameters
+from training_contract.errors import TrainingInputError
 
 pytestmark = pytest.mark.docker
 
@@ -86,7 +86,9 @@ def test_local_container_mode_trains_in_the_image_with_the_local_runs_r2(
     assert project_entries(project) == before
     # The entry point got the arguments the toolkit builds from the node's hyperparameters.
     options = base_model_options(project)
-    stored = hyperparameters.to_sagemaker(options["features"], options["hyperparameters"])
+    stored = hyperparameters.to_sagemaker(
+        {"features": options["features"], **options["hyperparameters"]}
+    )
     assert "train.py " + " ".join(hyperparameters.to_args(stored)) in output
     assert egress_recorder.requests == [], "local container mode must not contact AWS"
 
@@ -136,7 +138,9 @@ def test_a_failed_job_raises_with_the_entry_points_sentence(image, features, tmp
     bad.mkdir()
     X.to_parquet(bad / "X_train.parquet")
     y.to_parquet(bad / "y_train.parquet")
-    stored = hyperparameters.to_sagemaker(features, {"fit_intercept": True, "positive": False})
+    stored = hyperparameters.to_sagemaker(
+        {"features": features, "fit_intercept": True, "positive": False}
+    )
     spec = {
         "class": V3_CLASS,
         "image_uri": image,

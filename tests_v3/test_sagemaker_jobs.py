@@ -16,8 +16,6 @@ import boto3
 import pytest
 
 from spaceflights.training import jobs
-from spaceflights_training import channel, hyperparameters
-from spaceflights_training.errors import TrainingInputError
 from tests.kedro_project.test_sagemaker_env import (
     RUNS_UNTIL_STOPPED,
     _wait_for_a_training_job,
@@ -30,6 +28,8 @@ from tests.kedro_project.test_sagemaker_env import (
 from tests.local_aws import BUCKET, ROLE_ARN, log_messages
 from tests.support import kedro, make_training_frames
 from tests_v3.support import V3_CLASS, kedro_command
+from training_contract import channel, hyperparameters
+from training_contract.errors import TrainingInputError
 
 pytestmark = [pytest.mark.aws, pytest.mark.docker]
 V3 = {"class": V3_CLASS}
@@ -101,7 +101,9 @@ def test_a_failed_job_raises_with_the_entry_points_sentence(
     with pytest.raises(TrainingInputError) as expected:
         channel.validate_training_data(X, y, features)
     uri = upload_channel("spaceflights/tests/v3-failing-channel", X, y)
-    stored = hyperparameters.to_sagemaker(features, {"fit_intercept": True, "positive": False})
+    stored = hyperparameters.to_sagemaker(
+        {"features": features, "fit_intercept": True, "positive": False}
+    )
     estimator = jobs.make_estimator(node_estimator_spec(pushed_image, **V3), stored)
     job_name = jobs.unique_job_name("spaceflights-v3-failing")
 
@@ -120,7 +122,9 @@ def test_max_run_stops_the_job_and_the_node_reports_it(
     aws_env, bucket, execution_role, pushed_image, features
 ):
     uri = upload_channel("spaceflights/tests/v3-max-run", *make_training_frames(features))
-    stored = hyperparameters.to_sagemaker(features, {"fit_intercept": True, "positive": False})
+    stored = hyperparameters.to_sagemaker(
+        {"features": features, "fit_intercept": True, "positive": False}
+    )
     spec = node_estimator_spec(
         pushed_image, max_run=5, container_entry_point=RUNS_UNTIL_STOPPED, **V3
     )

@@ -20,8 +20,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from spaceflights_training.environment import MODEL_ARCHIVE, MODEL_FILE, OUTPUT_DIR
-from spaceflights_training.failure import read_failure
+from training_contract.environment import MODEL_ARCHIVE, OUTPUT_DIR, TrainingEnvironment
+from training_contract.failure import read_failure
 
 from . import interruption
 from .uris import local_path
@@ -86,7 +86,8 @@ def _describe(root: Path, job_name: str, output_path: str, error: Exception | No
     """The job's description from what ModelTrainer gathered under ``root``."""
     description: dict[str, Any] = {"TrainingJobName": job_name}
     archive = root / COMPRESSED / MODEL_ARCHIVE
-    if (root / GATHERED / "model" / MODEL_FILE).is_file() and archive.is_file():
+    gathered = TrainingEnvironment.from_env({"SAGEMAKER_BASE_DIR": str(root / GATHERED)})
+    if gathered.model_written() and archive.is_file():
         target = local_path(output_path) / job_name / OUTPUT_DIR / MODEL_ARCHIVE
         _place(archive, target)
         description["TrainingJobStatus"] = "Completed"
