@@ -13,6 +13,7 @@ KEDRO_ENV ?=
 setup: $(STAMP)
 
 $(STAMP): requirements.in requirements.lock contract/pyproject.toml models/*/pyproject.toml \
+		plugin/pyproject.toml \
 		kedro_project/pyproject.toml \
 		scripts/local_sagemaker/pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
@@ -25,11 +26,11 @@ $(STAMP): requirements.in requirements.lock contract/pyproject.toml models/*/pyp
 run: setup $(if $(filter docker,$(KEDRO_ENV)),image)
 	@cd kedro_project && $(BIN)/python -m spaceflights.raw_data data/01_raw
 	cd kedro_project && $(BIN)/kedro run $(if $(KEDRO_ENV),--env $(KEDRO_ENV))
-	@cd kedro_project && $(BIN)/python -m spaceflights.run_summary $(if $(KEDRO_ENV),--env $(KEDRO_ENV))
+	@cd kedro_project && $(BIN)/python -m kedro_sagemaker_byoc.summary $(if $(KEDRO_ENV),--env $(KEDRO_ENV))
 
 # Every check the training step runs before it uploads the channel or starts a job.
 preflight: setup
-	cd kedro_project && $(BIN)/python -m spaceflights.preflight $(if $(KEDRO_ENV),--env $(KEDRO_ENV))
+	cd kedro_project && $(BIN)/python -m kedro_sagemaker_byoc.preflight $(if $(KEDRO_ENV),--env $(KEDRO_ENV))
 
 # Both SDK lines: v2 in .venv, v3 in .venv-v3 (they cannot share one environment).
 test: setup setup-v3
@@ -60,11 +61,11 @@ STAMP3 := $(VENV3)/.installed-stamp
 setup-v3: $(STAMP3)
 
 $(STAMP3): requirements-v3.in requirements-v3.lock contract/pyproject.toml models/*/pyproject.toml \
+		plugin/pyproject.toml \
 		kedro_project/pyproject.toml scripts/local_sagemaker/pyproject.toml
 	$(PYTHON) -m venv $(VENV3)
 	$(VENV3)/bin/python -m pip install --quiet -c requirements-v3.lock pip
 	$(VENV3)/bin/python -m pip install --quiet -c requirements-v3.lock -r requirements-v3.in
-	$(VENV3)/bin/python -m pip install --quiet --no-deps -e ./kedro_project
 	@touch $@
 
 test-v3: setup-v3

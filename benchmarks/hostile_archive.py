@@ -21,8 +21,9 @@ import time
 import tracemalloc
 from pathlib import Path
 
+from kedro_sagemaker_byoc.artifacts import ModelArtifactError, read_model_files
+
 from linear_regression.artifact import MODEL_FORMAT
-from spaceflights.training.artifacts import ModelArtifactError, read_model_files
 
 BLOCK = tarfile.BLOCKSIZE
 DOCUMENT = {

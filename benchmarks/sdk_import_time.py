@@ -5,7 +5,7 @@ the sum of the cumulative times of the top-level imports the statement made (the
 interpreter's own start-up imports are left out), the median of ``--repeats`` runs after
 one warm-up run that writes the bytecode caches. The v2 route imports ``sagemaker`` (the
 pre-flight imports ``sagemaker.estimator.Estimator`` by name); the v3 route imports
-``spaceflights.training.model_trainer`` with the run and the SDK only when a job starts:
+``kedro_sagemaker_byoc.backends.model_trainer`` with the run and the SDK only when a job starts:
 sagemaker-core's resources for a SageMaker job, ModelTrainer for local container mode.
 
     .venv/bin/python benchmarks/sdk_import_time.py [--v2 .venv/bin/python]
@@ -18,7 +18,7 @@ figure; SDK v2 2.257.7, sagemaker-train 1.27.0, sagemaker-core 2.27.0):
     venv  module                                  wall (importtime)      CPU
     v2    sagemaker                                          3.05 s   1.62 s
     v2    sagemaker.estimator                                2.61 s   1.63 s
-    v3    spaceflights.training.model_trainer                0.49 s   0.26 s
+    v3    kedro_sagemaker_byoc.backends.model_trainer                0.49 s   0.26 s
     v3    sagemaker.core.resources                           2.95 s   1.48 s
     v3    sagemaker.train.model_trainer                      3.78 s   1.82 s
 
@@ -42,7 +42,7 @@ from pathlib import Path
 ROUTES = {
     "v2": ["sagemaker", "sagemaker.estimator"],
     "v3": [
-        "spaceflights.training.model_trainer",
+        "kedro_sagemaker_byoc.backends.model_trainer",
         "sagemaker.core.resources",
         "sagemaker.train.model_trainer",
     ],

@@ -34,8 +34,8 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
+from kedro_sagemaker_byoc.backends.local_estimator import LocalToolkitEstimator
 
-from spaceflights.training.local_estimator import LocalToolkitEstimator
 from training_contract.hyperparameters import to_sagemaker
 from training_contract.job_folder import HOST, write_job_folder
 

@@ -27,9 +27,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from kedro_sagemaker_byoc.backends.local_estimator import LocalToolkitEstimator
 from training_scale import PEAK, _median, _redirect, parse_rows, write_channel
 
-from spaceflights.training.local_estimator import LocalToolkitEstimator
 from training_contract.hyperparameters import to_sagemaker
 from training_contract.job_folder import HOST, write_job_folder
 

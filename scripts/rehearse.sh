@@ -116,7 +116,7 @@ env -u AWS_PROFILE -u AWS_SESSION_TOKEN AWS_ENDPOINT_URL="$ENDPOINT" AWS_REGION=
   bash "$COPY/scripts/build_and_push.sh" --repository "$REPOSITORY"
 
 # ---- 6. the summary a real run prints, and the limits ------------------------------------
-(cd "$COPY/kedro_project" && "$BIN/python" -m spaceflights.run_summary --env sagemaker)
+(cd "$COPY/kedro_project" && "$BIN/python" -m kedro_sagemaker_byoc.summary --env sagemaker)
 cat <<'EOF'
 
 Rehearsal passed (the throwaway copy above is removed now; KEEP_REHEARSAL=1 keeps it).

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-V3_CLASS = "spaceflights.training.model_trainer.ModelTrainerEstimator"
+V3_CLASS = "kedro_sagemaker_byoc.backends.model_trainer.ModelTrainerEstimator"
 
 
 def kedro_command(*args: str) -> list[str]:

@@ -13,18 +13,12 @@ import sys
 import tomllib
 
 import pytest
+from kedro_sagemaker_byoc.backends.model_trainer import ModelTrainerEstimator
 from packaging.requirements import Requirement
 
-from spaceflights.training.model_trainer import ModelTrainerEstimator
 from tests.support import PROJECT_DIR, REPO_ROOT
 
 ROLE = "arn:aws:iam::123456789012:role/spaceflights-training"
-# The local packages requirements-v3.in installs editable, by their project names.
-EDITABLE = {
-    "./contract": "sagemaker-training-contract",
-    "./models/linear_regression": "linear-regression-model",
-    "./scripts/local_sagemaker": "local-sagemaker",
-}
 
 
 def test_this_venv_holds_sdk_v3_and_not_v2():
@@ -35,23 +29,22 @@ def test_this_venv_holds_sdk_v3_and_not_v2():
         __import__("sagemaker.estimator")
 
 
-def test_requirements_v3_list_the_projects_dependencies_less_the_sdk():
+def test_the_sdk_line_comes_only_from_the_plugins_extra():
+    """The project names no SDK; the plugin's extras name one line each, and this venv
+    installed the plugin with [v3]."""
     project = tomllib.loads((PROJECT_DIR / "pyproject.toml").read_text())
-    needed = {Requirement(r).name for r in project["project"]["dependencies"]} - {"sagemaker"}
-    listed = set()
-    for line in (REPO_ROOT / "requirements-v3.in").read_text().splitlines():
-        line = line.split("#")[0].strip()
-        if line.startswith("-e "):
-            listed.add(EDITABLE[line.removeprefix("-e ").split("[")[0]])
-        elif line:
-            listed.add(Requirement(line).name)
-    assert needed <= listed, f"add {sorted(needed - listed)} to requirements-v3.in"
+    assert "sagemaker" not in {Requirement(r).name for r in project["project"]["dependencies"]}
+    plugin = tomllib.loads((REPO_ROOT / "plugin/pyproject.toml").read_text())
+    extras = plugin["project"]["optional-dependencies"]
+    assert [str(Requirement(r).specifier) for r in extras["v3"]] == ["<4,>=3.27"]
+    assert [str(Requirement(r).specifier) for r in extras["v2"]] == ["<3,>=2.257"]
+    assert "-e ./plugin[v3]" in (REPO_ROOT / "requirements-v3.in").read_text()
 
 
 def test_importing_the_backend_imports_no_sdk():
     """The pre-flight imports the estimator class; the SDK waits until a job starts."""
     code = (
-        "import sys, spaceflights.training.model_trainer; "
+        "import sys, kedro_sagemaker_byoc.backends.model_trainer; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sagemaker'))"
     )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

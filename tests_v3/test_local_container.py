@@ -11,8 +11,8 @@ import threading
 
 import pytest
 import yaml
+from kedro_sagemaker_byoc import jobs
 
-from spaceflights.training import jobs
 from tests.kedro_project.test_docker_env import _RecordingProxy
 from tests.support import (
     TRAIN_NODE_ONLY,

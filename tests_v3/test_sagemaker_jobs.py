@@ -14,8 +14,8 @@ import subprocess
 
 import boto3
 import pytest
+from kedro_sagemaker_byoc import jobs
 
-from spaceflights.training import jobs
 from tests.kedro_project.test_sagemaker_env import (
     RUNS_UNTIL_STOPPED,
     _wait_for_a_training_job,
@@ -69,7 +69,7 @@ def test_one_run_trains_with_the_same_r2_and_request_as_the_v2_route(
     assert "DebugHookConfig" not in request
     assert request["Tags"] == [
         {"Key": "project", "Value": "spaceflights"},
-        {"Key": "spaceflights:job-address", "Value": job["job_address"]},
+        {"Key": "kedro-sagemaker-byoc:job-address", "Value": job["job_address"]},
     ]
     # Hyperparameters as the v2 Estimator stores them: the node's JSON-encoded strings.
     stored = request["HyperParameters"]

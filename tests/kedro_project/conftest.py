@@ -12,10 +12,10 @@ from pathlib import Path
 
 import boto3
 import pytest
+from kedro_sagemaker_byoc.nodes import train_model
+from kedro_sagemaker_byoc.preflight import PreflightError, origin
 
-from spaceflights.pipelines.data_science.nodes import train_model
 from spaceflights.settings import CONFIG_LOADER_ARGS, CONFIG_LOADER_CLASS
-from spaceflights.training.preflight import PreflightError, origin
 from tests.local_aws import BUCKET, fill_sagemaker_globals
 from tests.preflight_support import create_execution_role, push_image, write_image_record
 from tests.support import PROJECT_DIR, make_training_frames

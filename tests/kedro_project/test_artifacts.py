@@ -7,12 +7,12 @@ import random
 import tarfile
 
 import pytest
+from kedro_sagemaker_byoc.artifacts import ModelArtifactError, pack_model_dir, read_model_files
+from kedro_sagemaker_byoc.model_files import ModelFilesDataset
+from kedro_sagemaker_byoc.nodes import unpack_model
+from kedro_sagemaker_byoc.preflight.schema import ArtifactLimits
 
 from linear_regression.model import fit_arrays
-from spaceflights.pipelines.data_science.nodes import unpack_model
-from spaceflights.training.artifacts import ModelArtifactError, pack_model_dir, read_model_files
-from spaceflights.training.model_files import ModelFilesDataset
-from spaceflights.training.preflight.schema import ArtifactLimits
 from tests.support import REPO_ROOT, assert_one_sentence, make_training_frames
 
 LINEAR = {"model_adapter": "linear_regression.adapter.LinearRegressionAdapter"}

@@ -1,5 +1,5 @@
 """``kedro run --params a.b.c=value`` changes that one key, in every environment
-(``spaceflights.config_loader``), whether or not the environment has parameter files."""
+(``kedro_sagemaker_byoc.config_loader``), whether or not the environment has parameter files."""
 
 from __future__ import annotations
 

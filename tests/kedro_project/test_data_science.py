@@ -2,16 +2,16 @@ import json
 
 import pandas as pd
 import pytest
-
-from linear_regression.model import fit_arrays
-from spaceflights.pipelines.data_science.nodes import (
+from kedro_sagemaker_byoc.jobs import TrainingJobError
+from kedro_sagemaker_byoc.nodes import (
     evaluate_model,
     plot_predictions,
     split_data,
     train_model,
     unpack_model,
 )
-from spaceflights.training.jobs import TrainingJobError
+
+from linear_regression.model import fit_arrays
 from tests.support import ENTRY_POINT, make_training_frames
 
 LINEAR = {"model_adapter": "linear_regression.adapter.LinearRegressionAdapter"}
@@ -24,7 +24,7 @@ def training(tmp_path, channel_dir):
         "job_name_prefix": "unit",
         "channel": str(channel_dir),
         "estimator": {
-            "class": "spaceflights.training.local_estimator.LocalToolkitEstimator",
+            "class": "kedro_sagemaker_byoc.backends.local_estimator.LocalToolkitEstimator",
             "entry_point": str(ENTRY_POINT),
             "output_path": str(tmp_path / "jobs"),
         },
@@ -125,7 +125,12 @@ def test_split_data_picks_the_rows_scikit_learns_train_test_split_picks(rows, te
     from sklearn.model_selection import train_test_split
 
     data = pd.DataFrame({"engines": range(rows), "price": range(rows)})
-    options = {"features": ["engines"], "test_size": test_size, "random_state": seed}
+    options = {
+        "target": "price",
+        "features": ["engines"],
+        "test_size": test_size,
+        "random_state": seed,
+    }
     options |= {"hyperparameters": {"fit_intercept": True, "positive": False}}
 
     ours = split_data(data, options)

@@ -127,11 +127,11 @@ def test_a_bare_estimator_in_sdk_local_mode_trains_with_the_image_defaults(
 ):
     """Any client, not only our node: the SDK's own local mode, no hyperparameters at all."""
     import boto3
+    from kedro_sagemaker_byoc.artifacts import read_model_files
     from sagemaker.estimator import Estimator
     from sagemaker.local import LocalSession
 
     from linear_regression.adapter import LinearRegressionAdapter
-    from spaceflights.training.artifacts import read_model_files
 
     estimator = Estimator(
         image_uri=image,

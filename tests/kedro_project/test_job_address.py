@@ -7,10 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from kedro_sagemaker_byoc.job_address import RESOURCE_SETTINGS, job_address
+from kedro_sagemaker_byoc.job_reuse import ADDRESS_TAG, tagged
 from sagemaker.estimator import Estimator, EstimatorBase
 
-from spaceflights.training.job_address import RESOURCE_SETTINGS, job_address
-from spaceflights.training.job_reuse import ADDRESS_TAG, tagged
 from tests.support import ENTRY_POINT, REPO_ROOT
 
 DIGEST = "sha256:" + "ab" * 32
@@ -61,7 +61,7 @@ def test_the_same_job_has_the_same_address(training):
             "image_uri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/spaceflights@sha256:"
             + "cd" * 32
         },
-        {"class": "spaceflights.training.local_estimator.LocalToolkitEstimator"},
+        {"class": "kedro_sagemaker_byoc.backends.local_estimator.LocalToolkitEstimator"},
         {"instance_type": "ml.m5.xlarge"},
         {"instance_count": 2},
         {"volume_size": 50},
@@ -129,7 +129,7 @@ def test_without_an_image_the_training_code_is_addressed(training, tmp_path):
     local = {
         **training,
         "estimator": {
-            "class": "spaceflights.training.local_estimator.LocalToolkitEstimator",
+            "class": "kedro_sagemaker_byoc.backends.local_estimator.LocalToolkitEstimator",
             "entry_point": str(code / ENTRY_POINT.name),
             "output_path": "data/06_models/training-jobs",
         },

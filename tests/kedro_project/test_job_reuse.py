@@ -10,8 +10,8 @@ from pathlib import Path
 
 import boto3
 import pytest
+from kedro_sagemaker_byoc import job_reuse
 
-from spaceflights.training import job_reuse
 from tests.kedro_project.test_sagemaker_env import configure, stop_if_running
 from tests.local_aws import BUCKET, log_messages
 from tests.support import kedro, read_until

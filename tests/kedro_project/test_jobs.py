@@ -2,10 +2,10 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+from kedro_sagemaker_byoc import job_stops, jobs
+from kedro_sagemaker_byoc.backends.local_estimator import LocalToolkitEstimator
+from kedro_sagemaker_byoc.preflight import origin
 
-from spaceflights.training import job_stops, jobs
-from spaceflights.training.local_estimator import LocalToolkitEstimator
-from spaceflights.training.preflight import origin
 from tests.support import PROJECT_DIR
 
 JOB_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
@@ -27,7 +27,7 @@ def test_job_name_carries_prefix_and_time():
 def test_build_instantiates_nested_specs_and_drops_nulls(tmp_path):
     estimator = jobs.make_estimator(
         {
-            "class": "spaceflights.training.local_estimator.LocalToolkitEstimator",
+            "class": "kedro_sagemaker_byoc.backends.local_estimator.LocalToolkitEstimator",
             "entry_point": "train.py",
             "output_path": str(tmp_path),
         },

@@ -6,8 +6,8 @@ import textwrap
 from urllib.parse import urlparse
 
 import pytest
+from kedro_sagemaker_byoc.backends.local_estimator import LocalToolkitEstimator
 
-from spaceflights.training.local_estimator import LocalToolkitEstimator
 from training_contract.hyperparameters import to_sagemaker
 
 # An entry point that copies what the toolkit gave it into model/, so the test can read

@@ -4,9 +4,8 @@ simulation: conditions count only where the job's request is known."""
 from __future__ import annotations
 
 import pytest
-
-from spaceflights.training.preflight.policy_eval import Request, evaluate, resource_policy_effect
-from spaceflights.training.preflight.role_access import UNTAGGED
+from kedro_sagemaker_byoc.preflight.policy_eval import Request, evaluate, resource_policy_effect
+from kedro_sagemaker_byoc.preflight.role_access import UNTAGGED
 
 ROLE = "arn:aws:iam::123456789012:role/spaceflights-training"
 OBJECT = "arn:aws:s3:::data/spaceflights/channels/0123abcd/X_train.parquet"

@@ -54,7 +54,7 @@ READ_OFFLINE = "Pre-flight: The execution role's access was read offline"
 
 def preflight_warnings(run: dict, caplog) -> list[str]:
     """Run the pre-flight, which must pass; return its warnings but the one above."""
-    from spaceflights.training import preflight
+    from kedro_sagemaker_byoc import preflight
 
     params = run["params"]
     with caplog.at_level("WARNING"):
@@ -246,7 +246,7 @@ def test_vpc_without_s3_gateway_endpoint(run, create_training_job_requests):
 
 
 def test_vpc_with_s3_gateway_endpoint_passes(run):
-    from spaceflights.training.preflight import check
+    from kedro_sagemaker_byoc.preflight import check
 
     subnet, group = _vpc(with_endpoint=True)
     estimator(run).update(subnets=[subnet], security_group_ids=[group])
@@ -263,10 +263,10 @@ def test_volume_too_small_for_image_and_channel(run, create_training_job_request
 
 
 def test_job_name_already_taken(aws_env):
-    from spaceflights.training.preflight import aws_identity
-    from spaceflights.training.preflight.aws_calls import AwsCalls
-    from spaceflights.training.preflight.findings import Findings
-    from spaceflights.training.preflight.origin import ConfigOrigin
+    from kedro_sagemaker_byoc.preflight import aws_identity
+    from kedro_sagemaker_byoc.preflight.aws_calls import AwsCalls
+    from kedro_sagemaker_byoc.preflight.findings import Findings
+    from kedro_sagemaker_byoc.preflight.origin import ConfigOrigin
 
     findings = Findings()
     taken = "spaceflights-taken"
@@ -289,10 +289,10 @@ def test_a_check_the_caller_may_not_make_is_a_warning_naming_the_permission(run,
     # The submitter holds scripts/iam/submitter-policy.json less its iam:GetRole statement,
     # with the local AWS enforcing IAM: the role check is skipped, with a warning, and the
     # run is not failed for it.
-    from spaceflights.training.preflight import aws_identity, origin
-    from spaceflights.training.preflight.aws_calls import AwsCalls
-    from spaceflights.training.preflight.findings import Findings
-    from spaceflights.training.preflight.schema import parse_training
+    from kedro_sagemaker_byoc.preflight import aws_identity, origin
+    from kedro_sagemaker_byoc.preflight.aws_calls import AwsCalls
+    from kedro_sagemaker_byoc.preflight.findings import Findings
+    from kedro_sagemaker_byoc.preflight.schema import parse_training
 
     created = iam_account(without=["PreflightReadsAndSimulatesTheExecutionRole"])
     submitter = boto3.Session(
@@ -315,10 +315,10 @@ def test_a_check_the_caller_may_not_make_is_a_warning_naming_the_permission(run,
 def test_a_caller_that_may_not_read_the_image_is_warned_and_the_record_still_counts(
     run, iam_account
 ):
-    from spaceflights.training.preflight import image, origin
-    from spaceflights.training.preflight.aws_calls import AwsCalls
-    from spaceflights.training.preflight.findings import Findings
-    from spaceflights.training.preflight.schema import parse_training
+    from kedro_sagemaker_byoc.preflight import image, origin
+    from kedro_sagemaker_byoc.preflight.aws_calls import AwsCalls
+    from kedro_sagemaker_byoc.preflight.findings import Findings
+    from kedro_sagemaker_byoc.preflight.schema import parse_training
 
     created = iam_account(without=["CreateAndPushTheOneRepository"])
     submitter = boto3.Session(
@@ -343,7 +343,7 @@ def test_a_caller_that_may_not_read_the_image_is_warned_and_the_record_still_cou
 
 @pytest.mark.parametrize("input_mode", ["File", "FastFile"])
 def test_only_a_file_mode_channel_counts_against_the_volume(run, input_mode):
-    from spaceflights.training import preflight
+    from kedro_sagemaker_byoc import preflight
 
     training = run["params"]["training"]
     training["preflight"]["image_record"]["size_bytes"] = 27 * 1024**3
@@ -374,7 +374,7 @@ def execution_policy(without: str | None = None) -> dict:
 
 
 def test_a_role_with_the_projects_policy_may_read_the_channel_and_pull_the_image(run):
-    from spaceflights.training import preflight
+    from kedro_sagemaker_byoc import preflight
 
     put_role_policy(execution_policy())
     training = run["params"]["training"]

@@ -7,9 +7,9 @@ one mistake; the node must stop before uploading the channel or creating a job.
 from __future__ import annotations
 
 import pytest
+from kedro_sagemaker_byoc.preflight import limits, origin
+from kedro_sagemaker_byoc.preflight.findings import Findings
 
-from spaceflights.training.preflight import limits, origin
-from spaceflights.training.preflight.findings import Findings
 from tests.kedro_project.conftest import stopped
 from tests.preflight_support import write_image_record
 
@@ -25,7 +25,8 @@ def estimator(run: dict) -> dict:
 def test_a_correct_configuration_passes_and_uploads_by_content_hash(
     conf, run, pushed_image, create_training_job_requests
 ):
-    from spaceflights.pipelines.data_science.nodes import train_model
+    from kedro_sagemaker_byoc.nodes import train_model
+
     from tests.kedro_project.conftest import parameters
 
     # The job really runs on the local SageMaker, so it needs the real image.
@@ -75,12 +76,12 @@ def test_unknown_training_key(run, create_training_job_requests):
 
 def test_missing_required_estimator_argument(run, create_training_job_requests):
     run["params"]["training"]["estimator"] = {
-        "class": "spaceflights.training.local_estimator.LocalToolkitEstimator",
+        "class": "kedro_sagemaker_byoc.backends.local_estimator.LocalToolkitEstimator",
         "output_path": "s3://spaceflights-test/spaceflights/training-jobs",
     }
     assert (
         "training.estimator.entry_point in conf/sagemaker/parameters_data_science.yml is "
-        "missing, and spaceflights.training.local_estimator.LocalToolkitEstimator requires "
+        "missing, and kedro_sagemaker_byoc.backends.local_estimator.LocalToolkitEstimator requires "
         "'entry_point'" in stopped(run, create_training_job_requests)
     )
 
@@ -198,7 +199,7 @@ def test_job_name_and_channel_names_follow_the_api():
 
 
 def test_the_channel_must_be_the_one_the_image_reads(run):
-    from spaceflights.training.preflight.schema import Estimator
+    from kedro_sagemaker_byoc.preflight.schema import Estimator
 
     findings = Findings()
     limits.check_maps(

@@ -54,7 +54,7 @@ def test_the_tutorial_role_with_a_bucket_not_named_sagemaker_stops_before_any_up
 
 
 def test_without_aws_simulation_the_run_says_the_role_was_read_offline_and_why(run, caplog):
-    from spaceflights.training import preflight
+    from kedro_sagemaker_byoc import preflight
 
     put_role_policy(execution_policy())
     params = run["params"]
@@ -156,11 +156,11 @@ def test_a_bucket_policy_deny_under_an_unknown_condition_is_a_warning(run, bucke
 def test_the_submitter_policy_lets_the_caller_ask_aws(run, iam_account, without, why):
     # With IAM checks on, the submitter holding submitter-policy.json reaches the local AWS's
     # simulator (which has none); without the statement, the caller is refused.
-    from spaceflights.training.preflight import origin
-    from spaceflights.training.preflight.aws_calls import AwsCalls
-    from spaceflights.training.preflight.findings import Findings
-    from spaceflights.training.preflight.role_access import check_role_access
-    from spaceflights.training.preflight.schema import parse_training
+    from kedro_sagemaker_byoc.preflight import origin
+    from kedro_sagemaker_byoc.preflight.aws_calls import AwsCalls
+    from kedro_sagemaker_byoc.preflight.findings import Findings
+    from kedro_sagemaker_byoc.preflight.role_access import check_role_access
+    from kedro_sagemaker_byoc.preflight.schema import parse_training
 
     created = iam_account(without=without)
     submitter = boto3.Session(

@@ -1,5 +1,5 @@
-"""The pre-flight inside ``kedro run`` and ``python -m spaceflights.preflight``: one sentence
-per problem, no code traceback, and nothing uploaded or started."""
+"""The pre-flight inside ``kedro run`` and ``python -m kedro_sagemaker_byoc.preflight``: one
+sentence per problem, no code traceback, and nothing uploaded or started."""
 
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ def test_a_string_for_features_is_one_sentence_naming_the_key(project):
 
 def test_make_preflight_form_needs_no_aws_in_the_default_env(project):
     result = subprocess.run(
-        [sys.executable, "-m", "spaceflights.preflight"],
+        [sys.executable, "-m", "kedro_sagemaker_byoc.preflight"],
         cwd=project,
         capture_output=True,
         text=True,
@@ -75,7 +75,7 @@ def test_make_preflight_form_needs_no_aws_in_the_default_env(project):
 
 def test_make_preflight_lists_every_problem(project):
     result = subprocess.run(
-        [sys.executable, "-m", "spaceflights.preflight", "--env", "sagemaker"],
+        [sys.executable, "-m", "kedro_sagemaker_byoc.preflight", "--env", "sagemaker"],
         cwd=project,
         capture_output=True,
         text=True,

@@ -11,14 +11,13 @@ import json
 import boto3
 import pytest
 from botocore.stub import ANY, Stubber
-
-from spaceflights.training.preflight import role_simulation
-from spaceflights.training.preflight.aws_calls import AwsCalls
-from spaceflights.training.preflight.findings import Findings
-from spaceflights.training.preflight.origin import ConfigOrigin
-from spaceflights.training.preflight.policy_eval import Request
-from spaceflights.training.preflight.role_access import UNTAGGED, check_role_access
-from spaceflights.training.preflight.schema import parse_training
+from kedro_sagemaker_byoc.preflight import role_simulation
+from kedro_sagemaker_byoc.preflight.aws_calls import AwsCalls
+from kedro_sagemaker_byoc.preflight.findings import Findings
+from kedro_sagemaker_byoc.preflight.origin import ConfigOrigin
+from kedro_sagemaker_byoc.preflight.policy_eval import Request
+from kedro_sagemaker_byoc.preflight.role_access import UNTAGGED, check_role_access
+from kedro_sagemaker_byoc.preflight.schema import parse_training
 
 ROLE = "arn:aws:iam::123456789012:role/spaceflights-training"
 CHANNEL = "arn:aws:s3:::spaceflights-data/spaceflights/channels/0123abcd/X_train.parquet"

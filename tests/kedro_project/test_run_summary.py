@@ -15,7 +15,7 @@ def test_summary_names_the_model_and_metrics_of_the_environment(project):
     globals_file.write_text(globals_file.read_text().replace("bucket: REPLACE_ME", "bucket: b"))
 
     def summary(*args):
-        command = [sys.executable, "-m", "spaceflights.run_summary", *args]
+        command = [sys.executable, "-m", "kedro_sagemaker_byoc.summary", *args]
         env = {**os.environ, "PYTHONPATH": str(project / "src")}
         return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import boto3
 import pytest
 import yaml
+from kedro_sagemaker_byoc import jobs
 
-from spaceflights.training import jobs
 from tests.local_aws import BUCKET, ROLE_ARN, fill_sagemaker_globals, log_messages, wait_for_job
 from tests.preflight_support import write_image_record
 from tests.support import PROJECT_DIR, kedro, make_training_frames
@@ -84,7 +84,7 @@ def test_one_run_trains_in_the_local_sagemaker_with_the_same_r2_as_kedro_run(
     assert "DebugHookConfig" not in request
     assert request["Tags"] == [
         {"Key": "project", "Value": "spaceflights"},
-        {"Key": "spaceflights:job-address", "Value": job["job_address"]},
+        {"Key": "kedro-sagemaker-byoc:job-address", "Value": job["job_address"]},
     ]
 
     description = boto3.client("sagemaker").describe_training_job(TrainingJobName=job["job_name"])

@@ -11,8 +11,8 @@ from pathlib import Path
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from kedro_sagemaker_byoc.jobs import unique_job_name
 
-from spaceflights.training.jobs import unique_job_name
 from tests.local_aws import ACCOUNT, BUCKET, REGION
 from tests.support import PROJECT_DIR, REPO_ROOT, make_training_frames
 

@@ -1,19 +1,12 @@
-"""Project settings: only what differs from Kedro's defaults."""
+"""Project settings: only what differs from Kedro's defaults.
 
-from spaceflights.config_loader import RuntimeParamsLastConfigLoader
-from spaceflights.expected_errors import TidyExpectedErrors
-from spaceflights.hooks import GuardTheRun, RequireFilledGlobals
-from spaceflights.training.preflight.origin import RecordConfigOrigin
+The training plugin (kedro-sagemaker-byoc) registers its hooks itself.
+"""
 
-HOOKS = (
-    RequireFilledGlobals(),
-    RecordConfigOrigin(),
-    TidyExpectedErrors(),
-    GuardTheRun(),
-)
+from kedro_sagemaker_byoc.config_loader import RuntimeParamsLastConfigLoader
 
 # OmegaConfigLoader, except that a dotted --params changes only its own key in every
-# environment (config_loader.py says why Kedro's own does not).
+# environment (the plugin's config_loader says why Kedro's own does not).
 CONFIG_LOADER_CLASS = RuntimeParamsLastConfigLoader
 CONFIG_LOADER_ARGS = {
     "base_env": "base",

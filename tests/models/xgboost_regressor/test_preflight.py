@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 from kedro.config import OmegaConfigLoader
-
-from spaceflights.training import preflight
-from spaceflights.training.preflight.origin import ConfigOrigin
+from kedro_sagemaker_byoc import preflight
+from kedro_sagemaker_byoc.preflight.origin import ConfigOrigin
 
 PROJECT = Path(__file__).resolve().parents[3] / "kedro_project"
 ADAPTER = "xgboost_regressor.adapter.XGBoostRegressorAdapter"

@@ -1,5 +1,5 @@
-"""Split the model input table, train through a SageMaker-style job, and evaluate."""
+"""Data science: the plugin's training pipeline on the model input table."""
 
-from .pipeline import create_pipeline
+from kedro_sagemaker_byoc.pipeline import create_pipeline
 
 __all__ = ["create_pipeline"]

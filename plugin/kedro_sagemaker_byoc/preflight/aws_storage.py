@@ -27,7 +27,7 @@ def check_buckets(training: Training, aws: AwsCalls, origin: ConfigOrigin) -> No
             if code == "NoSuchBucket":
                 aws.findings.fail(
                     f"{origin.where(key)} is in the bucket {bucket!r}, which does not exist; "
-                    "create it (scripts/iam/README.md) or fix the bucket name."
+                    "create it or fix the bucket name."
                 )
             # An empty LocationConstraint means us-east-1, and "EU" is eu-west-1.
             constraint = response.get("LocationConstraint") if response else None

@@ -22,8 +22,8 @@ ECR_URI = re.compile(
     r"^(?P<account>\d{12})\.dkr\.ecr(?:-fips)?\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?"
     r"/(?P<repository>[^@:]+)(?:@(?P<digest>sha256:[0-9a-f]{64})|:[\w.-]+)?$"
 )
-REBUILD = "run scripts/build_and_push.sh, which checks the image it builds and records the result"
-FIX = "fix its Dockerfile and push it again (scripts/build_and_push.sh builds, checks and pushes)"
+REBUILD = "build and push the image again, so its manifest and config can be read from ECR"
+FIX = "fix its Dockerfile and push it again"
 
 
 @dataclass(frozen=True)

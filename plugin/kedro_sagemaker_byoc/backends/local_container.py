@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 from training_contract.environment import MODEL_ARCHIVE, OUTPUT_DIR, TrainingEnvironment
 from training_contract.failure import read_failure
 
-from . import interruption
-from .uris import local_path
+from .. import interruption
+from ..uris import local_path
 
 if TYPE_CHECKING:
     from .model_trainer import ModelTrainerEstimator

@@ -50,7 +50,7 @@ class AwsCalls:
             self.unreachable = True
             self.findings.fail(
                 f"Cannot reach AWS for the pre-flight ({error}); set up credentials and a "
-                "region (README.md, 'AWS setup'), or run the local environment instead."
+                "region, or run the local environment instead."
             )
             return None, None
 

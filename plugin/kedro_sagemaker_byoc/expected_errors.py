@@ -18,11 +18,11 @@ from types import TracebackType
 from kedro.framework.context import KedroContext
 from kedro.framework.hooks import hook_impl
 
-from spaceflights.hooks import UnfilledConfigError
-from spaceflights.run_lock import ProjectBusyError
-from spaceflights.training.artifacts import ModelArtifactError
-from spaceflights.training.jobs import TrainingJobError
-from spaceflights.training.preflight import PreflightError
+from kedro_sagemaker_byoc.artifacts import ModelArtifactError
+from kedro_sagemaker_byoc.hooks import UnfilledConfigError
+from kedro_sagemaker_byoc.jobs import TrainingJobError
+from kedro_sagemaker_byoc.preflight import PreflightError
+from kedro_sagemaker_byoc.run_lock import ProjectBusyError
 from training_contract.errors import TrainingInputError
 
 EXPECTED = (
@@ -88,3 +88,6 @@ class TidyExpectedErrors:
     @hook_impl
     def on_pipeline_error(self, error: Exception) -> None:
         install()
+
+
+tidy_expected_errors = TidyExpectedErrors()

@@ -1,4 +1,8 @@
-"""Nodes that split the data, train through a training job, and evaluate and plot the model."""
+"""The training nodes: split a table, train in a training job, unpack, evaluate and plot.
+
+They are plain functions over frames and dicts; ``pipeline.create_pipeline`` wires them.
+Every setting comes from ``params:model_options`` and ``params:training``.
+"""
 
 import logging
 from typing import Any
@@ -7,29 +11,27 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from spaceflights.training import artifacts, job_reuse, jobs, preflight
-from spaceflights.training.channel_upload import publish_channel
-from spaceflights.training.job_address import JobAddress, job_address
-from spaceflights.training.model_adapter import load_adapter
-from spaceflights.training.preflight.schema import ArtifactLimits
+from kedro_sagemaker_byoc import artifacts, job_reuse, jobs, preflight
+from kedro_sagemaker_byoc.channel_upload import publish_channel
+from kedro_sagemaker_byoc.job_address import JobAddress, job_address
+from kedro_sagemaker_byoc.model_adapter import load_adapter
+from kedro_sagemaker_byoc.preflight.schema import ArtifactLimits
 from training_contract.environment import TRAIN_CHANNEL
 
 logger = logging.getLogger(__name__)
 
 
 def split_data(data: pd.DataFrame, model_options: dict[str, Any]) -> tuple:
-    """Split the model input table into training and test features and prices.
+    """Split a table into training and test features and targets.
 
     Returns X_train, X_test, y_train, y_test; the targets are one-column frames so that
     they can be written as parquet. The model options are checked first, so a mistake in
-    them is one sentence naming the key rather than a pandas or scikit-learn error.
+    them is one sentence naming the key rather than a pandas error.
     """
-    preflight.check_model_options(model_options)
-    train, test = _shuffle_split(
-        len(data), model_options["test_size"], model_options["random_state"]
-    )
-    X = data[model_options["features"]]
-    y = data[["price"]]
+    options = preflight.check_model_options(model_options, columns=list(data.columns))
+    train, test = _shuffle_split(len(data), options.test_size, options.random_state)
+    X = data[options.features]
+    y = data[[options.target]]
     return X.iloc[train], X.iloc[test], y.iloc[train], y.iloc[test]
 
 
@@ -129,7 +131,7 @@ def plot_predictions(
     y_test: pd.DataFrame,
     training: dict[str, Any],
 ) -> Figure:
-    """Predicted against actual price on the test split, with the line a perfect model follows."""
+    """Predicted against actual target on the test split, with the line a perfect model follows."""
     adapter = load_adapter(training["model_adapter"])
     actual = y_test.iloc[:, 0].to_numpy("float64")
     predicted = adapter.predict(adapter.load(model_files, "the unpacked model"), X_test)

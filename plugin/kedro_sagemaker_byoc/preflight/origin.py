@@ -102,3 +102,6 @@ class RecordConfigOrigin:
         global _current  # noqa: PLW0603 - one session per process; the node reads it
         conf_source = Path(context.config_loader.conf_source)
         _current = ConfigOrigin(conf_source, context.env or "local")
+
+
+record_config_origin = RecordConfigOrigin()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .uris import as_uri
+from ..uris import as_uri
 
 if TYPE_CHECKING:
     from .model_trainer import ModelTrainerEstimator

@@ -15,8 +15,10 @@ from training_contract.errors import short_value
 from .findings import Findings
 from .origin import ConfigOrigin
 
+MISSING_HINT = "the plugin's settings reference lists every key"
 _HINTS = {
     "model_options.features": "write it as a YAML list of column names, one per line",
+    "model_options.target": "name the table's column the model predicts",
     "model_options.test_size": "give the share of rows kept for testing, such as 0.2",
     "model_options.random_state": "give a whole number, such as 3",
     "training.estimator.class": "name the estimator class by its import path",
@@ -31,6 +33,10 @@ class _Strict(BaseModel):
 
 
 class ModelOptions(_Strict):
+    """What the model learns from: the table's feature and target columns, the split, and
+    the hyperparameters sent to the image."""
+
+    target: str = Field(min_length=1)
     test_size: float = Field(gt=0, lt=1)
     random_state: int | None = None
     features: list[str] = Field(min_length=1)
@@ -157,7 +163,7 @@ def _sentence(root: str, problem: dict, origin: ConfigOrigin) -> str:
             f"spelling (see the other keys under {parent})."
         )
     if problem["type"] == "missing":
-        return f"{origin.where(key)} is missing; add it ({_HINTS.get(key, 'see README.md')})."
+        return f"{origin.where(key)} is missing; add it ({_HINTS.get(key, MISSING_HINT)})."
     reason = problem["msg"][0].lower() + problem["msg"][1:]
     what = f"is {short_value(problem['input'])}, but {reason.removeprefix('input ')}"
     return f"{origin.where(key)} {what}; {_HINTS.get(key, 'fix the value there')}."

@@ -28,7 +28,7 @@ from .uris import local_path
 
 logger = logging.getLogger(__name__)
 
-ADDRESS_TAG = "spaceflights:job-address"
+ADDRESS_TAG = "kedro-sagemaker-byoc:job-address"
 # Jobs with one address are few: the newest of them are enough to look at.
 MAX_CANDIDATES = 10
 

@@ -46,10 +46,23 @@ class Checked:
     hyperparameters: dict[str, str]
 
 
-def check_model_options(model_options: Any, origin: ConfigOrigin | None = None) -> ModelOptions:
-    """``model_options`` checked alone (``split_data`` needs it before any training config)."""
+def check_model_options(
+    model_options: Any, origin: ConfigOrigin | None = None, columns: list[str] | None = None
+) -> ModelOptions:
+    """``model_options`` checked alone (``split_data`` needs it before any training config),
+    and, given the table's ``columns``, that the features and the target are among them."""
+    origin = origin or current()
     findings = Findings()
-    options = parse_model_options(model_options, origin or current(), findings)
+    options = parse_model_options(model_options, origin, findings)
+    if options is not None and columns is not None:
+        named = {name: "model_options.features" for name in options.features}
+        named[options.target] = "model_options.target"
+        for name, key in named.items():
+            if name not in columns:
+                findings.fail(
+                    f"The table has no column {name!r}, which {origin.where(key)} names; "
+                    "use the table's own column names."
+                )
     findings.raise_if_failed()
     return options
 

@@ -28,8 +28,8 @@ def check_settings(training: Training, origin: ConfigOrigin, findings: Findings)
         )
     if "image_uri" in estimator.model_fields_set and not estimator.image_uri:
         findings.fail(
-            f"{origin.where(f'{E}.image_uri')} is empty: run scripts/build_and_push.sh, which "
-            "pushes the image and records its digest in conf/sagemaker/globals_image.yml."
+            f"{origin.where(f'{E}.image_uri')} is empty: push the image and set it "
+            "to REPOSITORY@sha256:DIGEST."
         )
     elif estimator.image_uri and len(estimator.image_uri) > MAX_IMAGE_URI:
         findings.fail(
@@ -39,7 +39,7 @@ def check_settings(training: Training, origin: ConfigOrigin, findings: Findings)
     elif aws and estimator.image_uri and DIGEST_MARK not in estimator.image_uri:
         findings.fail(
             f"{origin.where(f'{E}.image_uri')} is {short_value(estimator.image_uri)}, not "
-            "pinned by digest; run scripts/build_and_push.sh, which records REPO@sha256:DIGEST."
+            "pinned by digest; name it REPOSITORY@sha256:DIGEST, as pushed to ECR."
         )
     if aws:
         for key, uri in training.s3_locations().items():

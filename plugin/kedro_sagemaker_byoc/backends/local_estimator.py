@@ -33,8 +33,8 @@ from training_contract.failure import read_failure
 from training_contract.job_folder import write_job_folder
 from training_contract.supervisor import STOP_DEADLINE
 
-from .artifacts import pack_model_dir
-from .uris import local_path
+from ..artifacts import pack_model_dir
+from ..uris import local_path
 
 SUPERVISOR = "training_contract.supervisor"
 # The supervisor kills a job that ignores a stop after STOP_DEADLINE; wait a little longer.
@@ -79,7 +79,7 @@ class LocalToolkitEstimator:
         if train_command is None:
             raise FileNotFoundError(
                 "The sagemaker-training toolkit's 'train' command is not installed beside "
-                f"{sys.executable}; run 'make setup'."
+                f"{sys.executable}; install sagemaker-training in this environment."
             )
         job_output = local_path(self.output_path) / job_name / OUTPUT_DIR
         with tempfile.TemporaryDirectory(prefix=f"{job_name}-") as base:

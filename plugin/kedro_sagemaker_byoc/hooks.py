@@ -1,4 +1,8 @@
-"""Project hooks: refuse unfilled placeholders, one run per folder, stop cleanly on signals."""
+"""The plugin's hooks: refuse unfilled placeholders, one run per folder, stop cleanly on signals.
+
+Kedro registers them from the ``kedro.hooks`` entry point of this package, so a project's
+settings.py need not list them.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,8 @@ from typing import Any
 from kedro.framework.context import KedroContext
 from kedro.framework.hooks import hook_impl
 
-from spaceflights.run_lock import RunLock
-from spaceflights.training import interruption
+from kedro_sagemaker_byoc import interruption
+from kedro_sagemaker_byoc.run_lock import RunLock
 
 PLACEHOLDER = "REPLACE_ME"
 
@@ -32,7 +36,7 @@ def refuse_unfilled(globals_: dict[str, Any], env: str) -> None:
     if unfilled:
         raise UnfilledConfigError(
             f"conf/{env}/globals.yml still has {PLACEHOLDER} in "
-            f"{', '.join(sorted(unfilled))}: fill those in first (README.md, 'AWS setup')."
+            f"{', '.join(sorted(unfilled))}: fill those in first."
         )
 
 
@@ -67,3 +71,7 @@ class GuardTheRun:
         if self._lock is not None:
             self._lock.release()
             self._lock = None
+
+
+require_filled_globals = RequireFilledGlobals()
+guard_the_run = GuardTheRun()

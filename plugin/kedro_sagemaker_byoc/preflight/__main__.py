@@ -1,7 +1,7 @@
-"""Run the training pre-flight on its own: ``python -m spaceflights.preflight [--env ENV]``.
+"""The training pre-flight on its own, from a Kedro project's folder.
 
-From kedro_project/; ``make preflight KEDRO_ENV=...`` calls it. It loads the configuration
-as ``kedro run --env ENV`` would, runs every check that needs no data, and the data checks
+``python -m kedro_sagemaker_byoc.preflight [--env ENV]`` loads the configuration as
+``kedro run --env ENV`` would, runs every check that needs no data, and the data checks
 too when the training channel exists. Exit 0 when all pass, 1 with the sentences otherwise.
 """
 
@@ -14,25 +14,21 @@ from pathlib import Path
 
 import pandas as pd
 
-logging.disable(logging.INFO)  # importing Kedro's framework logs its logging setup
-from spaceflights.hooks import UnfilledConfigError, refuse_unfilled  # noqa: E402
-from spaceflights.settings import CONFIG_LOADER_ARGS, CONFIG_LOADER_CLASS  # noqa: E402
-from spaceflights.training import preflight  # noqa: E402
-from spaceflights.training.preflight.origin import ConfigOrigin  # noqa: E402
-
-logging.disable(logging.NOTSET)
-from training_contract.environment import FEATURES_FILE, TARGET_FILE  # noqa: E402
+from kedro_sagemaker_byoc import preflight
+from kedro_sagemaker_byoc.hooks import UnfilledConfigError, refuse_unfilled
+from kedro_sagemaker_byoc.preflight.origin import ConfigOrigin
+from kedro_sagemaker_byoc.project import config_loader
+from training_contract.environment import FEATURES_FILE, TARGET_FILE
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--env", default=CONFIG_LOADER_ARGS["default_run_env"])
+    parser.add_argument("--env", default=None)
     parser.add_argument("--conf-source", default="conf", type=Path)
     args = parser.parse_args(argv)
+    loader = config_loader(args.env, args.conf_source)
+    args.env = loader.env or "local"
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
-    loader = CONFIG_LOADER_CLASS(
-        str(args.conf_source), **{**CONFIG_LOADER_ARGS, "default_run_env": args.env}
-    )
     unfilled = ""
     try:
         refuse_unfilled(loader["globals"], args.env)  # kedro run refuses these at its start

@@ -26,7 +26,7 @@ def check_role(training: Training, aws: AwsCalls, origin: ConfigOrigin) -> None:
     if code == "NoSuchEntity":
         aws.findings.fail(
             f"{key} names the role {name!r}, which does not exist in this account; create it "
-            "(scripts/iam/README.md) or copy the ARN of an existing one."
+            "or copy the ARN of an existing one."
         )
         return
     if response is None:
