@@ -2,6 +2,7 @@
 or on SageMaker. Which one is configuration (``training.estimator`` in the parameters).
 """
 
+import logging
 import os
 from pathlib import Path
 
@@ -17,3 +18,10 @@ if "SAGEMAKER_USER_CONFIG_OVERRIDE" not in os.environ and not _USER_SDK_CONFIG.e
     )
 # We stay on SDK v2 on purpose (v3 removed the generic Estimator); its notice is noise here.
 os.environ.setdefault("SAGEMAKER_SUPPRESS_V2_WARNING", "1")
+
+# The plugin's progress lines (pre-flight, reuse, a job's state) are for the user; Kedro's
+# project template sets only its own and the project's loggers to INFO. A project whose
+# logging configuration names this logger keeps its own level.
+_logger = logging.getLogger(__name__)
+if _logger.level == logging.NOTSET:
+    _logger.setLevel(logging.INFO)

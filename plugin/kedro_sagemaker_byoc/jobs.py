@@ -93,15 +93,36 @@ def attach_training_job(estimator: Any, job_name: str) -> dict:
     follow = getattr(estimator, "follow_job", None)
     if follow is not None:  # a backend that attaches by name itself (model_trainer: SDK v3)
         return _follow(estimator, job_name, lambda: follow(job_name))
-    # The SDK's handle on a job by name: what Estimator.attach builds, but attach itself
-    # waits without logs and before this run could stop the job on Ctrl-C.
-    from sagemaker.estimator import _TrainingJob
 
     def wait() -> None:
-        estimator.latest_training_job = _TrainingJob(estimator.sagemaker_session, job_name)
-        estimator.latest_training_job.wait(logs="All")
+        estimator.latest_training_job = AttachedJob(estimator.sagemaker_session, job_name)
+        estimator.latest_training_job.wait(logs=True)
 
     return _follow(estimator, job_name, wait)
+
+
+class AttachedJob:
+    """A job an earlier run started, through the SDK v2 Session's public methods only.
+
+    It offers what the node uses of the SDK's own job object (``name``, ``describe``,
+    ``wait``, ``stop``); ``Estimator.attach`` would wait without logs, before this run
+    could stop the job on Ctrl-C.
+    """
+
+    def __init__(self, session: Any, name: str) -> None:
+        self.sagemaker_session, self.name = session, name
+
+    def describe(self) -> dict:
+        return self.sagemaker_session.describe_training_job(self.name)
+
+    def wait(self, logs: bool = True) -> None:
+        if logs:
+            self.sagemaker_session.logs_for_job(self.name, wait=True)
+        else:
+            self.sagemaker_session.wait_for_job(self.name)
+
+    def stop(self) -> None:
+        self.sagemaker_session.stop_training_job(self.name)
 
 
 def _follow(estimator: Any, job_name: str, start: Callable[[], None]) -> dict:

@@ -22,11 +22,5 @@ def config_loader(env: str | None, conf_source: Path = Path("conf")) -> Any:
     finally:
         logging.disable(logging.NOTSET)
     args = dict(settings.CONFIG_LOADER_ARGS)
-    if env is not None:
-        args["default_run_env"] = env
-    return settings.CONFIG_LOADER_CLASS(str(conf_source), **args)
-
-
-def default_env() -> str:
-    """The project's default run environment (``local`` unless its settings say otherwise)."""
-    return config_loader(None).env or "local"
+    env = env or args.get("default_run_env") or "local"
+    return settings.CONFIG_LOADER_CLASS(str(conf_source), env=env, **args)

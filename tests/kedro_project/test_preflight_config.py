@@ -162,8 +162,9 @@ def test_role_arn_form(run, create_training_job_requests):
 
 def test_empty_image_uri_is_caught_before_the_upload(run, create_training_job_requests):
     estimator(run)["image_uri"] = ""
-    assert "(used by training.estimator.image_uri) is empty: run scripts/build_and_push.sh" in (
-        stopped(run, create_training_job_requests)
+    assert (
+        "(used by training.estimator.image_uri) is empty: push the image and set it to "
+        "REPOSITORY@sha256:DIGEST" in stopped(run, create_training_job_requests)
     )
 
 

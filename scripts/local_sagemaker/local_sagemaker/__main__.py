@@ -23,14 +23,15 @@ def main(argv: list[str] | None = None) -> int:
         "--endpoint-file", help="also write the endpoint URL to this file once it is up"
     )
     args = parser.parse_args(argv)
+    # Handlers before the endpoint is announced: a client may stop the server at once.
+    done = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: done.set())
     server = start(Settings.from_env(), port=args.port)
     print(server.endpoint, flush=True)
     if args.endpoint_file:
         with open(args.endpoint_file, "w", encoding="utf-8") as handle:
             handle.write(server.endpoint + "\n")
-    done = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: done.set())
     done.wait()
     server.stop()
     return 0
