@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--conf-source", default="conf", type=Path)
     args = parser.parse_args(argv)
     loader = config_loader(args.env, args.conf_source)
-    args.env = loader.env or "local"
+    args.env = args.env or loader.env or "local"
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     unfilled = ""
     try:
