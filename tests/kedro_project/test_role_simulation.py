@@ -158,6 +158,7 @@ def test_the_tutorial_setup_fails_the_preflight_on_aws_answer():
     )
     aws = AwsCalls(findings, session)
     training = {
+        "model_adapter": "linear_regression.adapter.LinearRegressionAdapter",
         "job_name_prefix": "spaceflights",
         "channel": "data/05_model_input/train",
         "channel_upload": "s3://spaceflights-data/spaceflights/channels",
