@@ -13,6 +13,7 @@ from tests.conftest import (  # noqa: F401 - fixtures and the docker skip rule, 
     project,
     pytest_collection_modifyitems,
     raw_data,
+    spawn,
 )
 from tests.local_aws import (  # noqa: F401 - fixtures for the tests that use the local AWS
     aws_env,

@@ -91,10 +91,13 @@ def test_local_container_mode_trains_in_the_image_with_the_local_runs_r2(
     assert egress_recorder.requests == [], "local container mode must not contact AWS"
 
 
-def test_sigterm_stops_the_container_and_leaves_no_job_folder(project, image, features, tmp_path):
+def test_sigterm_stops_the_container_and_leaves_no_job_folder(
+    project, image, features, tmp_path, spawn
+):
     write_big_channel(project / "data/05_model_input/train", features)
     tmpdir = tmp_path / "tmp"
     run = start_kedro(
+        spawn,
         project,
         "--env",
         "docker_v3",
