@@ -23,4 +23,5 @@ from tests.local_aws import (  # noqa: F401 - fixtures for the tests that use th
     local_sagemaker,
     moto_endpoint,
     pushed_image,
+    registry,
 )
