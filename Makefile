@@ -48,13 +48,13 @@ lint: setup
 image:
 	scripts/build_image.sh
 
-# The whole AWS route offline (needs Docker; it starts and removes its own registry): README.md.
+# The whole AWS route offline (needs Docker; it starts and removes its own registry): docs/aws.md.
 rehearse: setup
 	bash scripts/rehearse.sh
 
 # SageMaker SDK v3 (ModelTrainer) cannot share a venv with v2: .venv-v3 holds it, pinned by
-# requirements-v3.lock. The Kedro project requires sagemaker<3, so it comes without its
-# dependencies, which requirements-v3.in lists. `make test-v3` runs tests_v3/ there.
+# requirements-v3.lock, with the plugin's [v3] extra instead of [v2] (docs/sdk.md).
+# `make test-v3` runs tests_v3/ there.
 VENV3 := .venv-v3
 STAMP3 := $(VENV3)/.installed-stamp
 

@@ -11,7 +11,7 @@ it) and trains on it:
 In process and through the contract run --repeats times each, alternating, and the table
 shows the median of each (the first run of either is no colder than the other's). Peak
 memory is the training process's peak RSS (the supervisor logs it). Prints one table; the
-README's sizing table is made from it.
+linear model's sizing table in docs/aws.md is made from it.
 
     .venv/bin/python benchmarks/training_scale.py [--rows 1M,2M,5M,10M,50M] [--caps 8g]
         [--image I] [--repeats 3]

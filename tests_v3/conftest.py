@@ -13,6 +13,7 @@ from tests.conftest import (  # noqa: F401 - fixtures and the docker skip rule, 
     project,
     pytest_collection_modifyitems,
     raw_data,
+    spawn,
 )
 from tests.local_aws import (  # noqa: F401 - fixtures for the tests that use the local AWS
     aws_env,
@@ -22,4 +23,5 @@ from tests.local_aws import (  # noqa: F401 - fixtures for the tests that use th
     local_sagemaker,
     moto_endpoint,
     pushed_image,
+    registry,
 )

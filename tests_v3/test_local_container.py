@@ -10,7 +10,6 @@ import subprocess
 import threading
 
 import pytest
-import yaml
 from kedro_sagemaker_byoc import jobs
 
 from tests.kedro_project.test_docker_env import _RecordingProxy
@@ -44,7 +43,7 @@ def project_entries(project) -> set[str]:
 
 
 def test_local_container_mode_trains_in_the_image_with_the_local_runs_r2(
-    project, image, egress_recorder, tmp_path
+    project, image, egress_recorder, model_options, tmp_path
 ):
     local = kedro(project, "run")
     assert local.returncode == 0, local.stdout + local.stderr
@@ -85,23 +84,20 @@ def test_local_container_mode_trains_in_the_image_with_the_local_runs_r2(
     # project folder, where it would otherwise delete input/ and shared/.
     assert project_entries(project) == before
     # The entry point got the arguments the toolkit builds from the node's hyperparameters.
-    options = base_model_options(project)
     stored = hyperparameters.to_sagemaker(
-        {"features": options["features"], **options["hyperparameters"]}
+        {"features": model_options["features"], **model_options["hyperparameters"]}
     )
     assert "train.py " + " ".join(hyperparameters.to_args(stored)) in output
     assert egress_recorder.requests == [], "local container mode must not contact AWS"
 
 
-def base_model_options(project) -> dict:
-    params = yaml.safe_load((project / "conf/base/parameters_data_science.yml").read_text())
-    return params["model_options"]
-
-
-def test_sigterm_stops_the_container_and_leaves_no_job_folder(project, image, features, tmp_path):
+def test_sigterm_stops_the_container_and_leaves_no_job_folder(
+    project, image, features, tmp_path, spawn
+):
     write_big_channel(project / "data/05_model_input/train", features)
     tmpdir = tmp_path / "tmp"
     run = start_kedro(
+        spawn,
         project,
         "--env",
         "docker_v3",

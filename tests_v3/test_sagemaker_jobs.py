@@ -74,7 +74,7 @@ def test_one_run_trains_with_the_same_r2_and_request_as_the_v2_route(
     # Hyperparameters as the v2 Estimator stores them: the node's JSON-encoded strings.
     stored = request["HyperParameters"]
     assert json.loads(stored["fit_intercept"]) is True and json.loads(stored["positive"]) is False
-    assert json.loads(stored["features"]).split(",")[0] == "engines"
+    assert json.loads(stored["features"])[0] == "engines"
     # ... and the entry point got the arguments the toolkit builds from them under v2.
     container_lines = log_messages(job["job_name"])
     expected_args = "train.py " + " ".join(hyperparameters.to_args(stored))

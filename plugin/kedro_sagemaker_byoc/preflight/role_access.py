@@ -1,5 +1,5 @@
 """May the execution role do what the job will do as it? (Rows 11, 15 and 39 of the failure
-list in README.md, "The pre-flight".) A role that may not pull the image, read the channel
+table in docs/preflight.md.) A role that may not pull the image, read the channel
 or write the model fails the job only once it has started, billed from the image pull on.
 
 AWS decides, where the caller may ask it (``role_simulation``): the role's requests are
