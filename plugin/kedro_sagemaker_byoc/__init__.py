@@ -2,6 +2,7 @@
 or on SageMaker. Which one is configuration (``training.estimator`` in the parameters).
 """
 
+import logging
 import os
 from pathlib import Path
 
@@ -17,3 +18,11 @@ if "SAGEMAKER_USER_CONFIG_OVERRIDE" not in os.environ and not _USER_SDK_CONFIG.e
     )
 # We stay on SDK v2 on purpose (v3 removed the generic Estimator); its notice is noise here.
 os.environ.setdefault("SAGEMAKER_SUPPRESS_V2_WARNING", "1")
+
+# Kedro's logging configuration shows INFO from Kedro and the project's own package only, so
+# a plugin's logger stays at WARNING, and a run would not say that the pre-flight passed,
+# which earlier job it reused or how the model scored. Kedro has applied the project's
+# configuration by the time it loads this plugin's hooks: a level set there stays.
+_logger = logging.getLogger(__name__)
+if _logger.level == logging.NOTSET:
+    _logger.setLevel(logging.INFO)
