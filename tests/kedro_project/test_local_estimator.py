@@ -123,6 +123,13 @@ def test_a_model_named_by_import_path_trains_as_its_train_py_would(tmp_path, cha
             "package installed here.",
         ),
         (
+            "models/linear_regression/train",
+            "training.estimator.entry_point 'models/linear_regression/train' is not a .py file "
+            "and cannot be imported (ValueError: not a dotted import path); give the model's "
+            "train.py, or its Model's import path (module.NAME) with the model's package "
+            "installed here.",
+        ),
+        (
             "linear_regression.model.HYPERPARAMETERS",
             "training.estimator.entry_point 'linear_regression.model.HYPERPARAMETERS' is a "
             "tuple, not a training_contract Model; give the model's train.py, or the Model its "

@@ -57,6 +57,9 @@ def resolve(entry_point: str) -> EntryPoint:
         return EntryPoint(path.name, path.read_bytes(), path.parent)
     module, _, name = entry_point.rpartition(".")
     try:
+        # Only names go into the program below, never other text.
+        if not all(part.isidentifier() for part in entry_point.split(".")):
+            raise ValueError("not a dotted import path")
         found = getattr(importlib.import_module(module), name)
     except (ImportError, AttributeError, ValueError) as exc:
         raise EntryPointError(
