@@ -5,8 +5,9 @@ a Completed job with its address can take that job's ``model.tar.gz`` instead of
 again (``job_reuse``). The address covers:
 
 - the image, by its digest; without an image (the default environment), the entry point
-  and every ``.py`` file of the packages it imports (the model's and the contract), found
-  where Python would find them when it runs the entry point;
+  (a ``train.py``, or the program run for a ``Model``: ``backends.entry_point``) and every
+  ``.py`` file of the packages it imports (the model's and the contract), found where
+  Python would find them when it runs the entry point;
 - the content of each channel (``channel_upload.content_hash``);
 - the hyperparameters as SageMaker stores them;
 - the estimator class and the settings that change the result or the bill (below).
@@ -28,6 +29,7 @@ from typing import Any
 
 from training_contract.environment import TRAIN_CHANNEL
 
+from .backends.entry_point import EntryPoint, EntryPointError, resolve
 from .channel_upload import content_hash
 
 # Bump when what goes into an address changes, so no old address matches by accident.
@@ -94,21 +96,26 @@ def _image_identity(estimator: Mapping[str, Any]) -> tuple[str | None, str]:
             "name it by digest (repository@sha256:...) to reuse jobs"
         )
     entry_point = estimator.get("entry_point")
-    if entry_point and Path(entry_point).is_file():
-        return "code:" + code_hash(Path(entry_point)), ""
-    return None, "the estimator names neither an image nor an entry point"
+    if not entry_point:
+        return None, "the estimator names neither an image nor an entry point"
+    try:
+        program = resolve(str(entry_point))
+    except (OSError, EntryPointError) as error:
+        # The job itself stops with this error's sentence; here it only rules out reuse.
+        return None, f"its entry point cannot be run ({type(error).__name__})"
+    return "code:" + code_hash(program), ""
 
 
-def code_hash(entry_point: Path) -> str:
+def code_hash(entry_point: EntryPoint) -> str:
     """The entry point and the sources of the packages it imports, hashed together.
 
     Only ``.py`` files count, so compiled caches written by a run do not change it. A
     package beside the entry point wins over an installed one, as when Python runs it.
     """
-    parts = {"entry_point": hashlib.sha256(entry_point.read_bytes()).hexdigest()}
+    parts = {"entry_point": hashlib.sha256(entry_point.source).hexdigest()}
     for name in sorted(_imported_packages(entry_point)):
-        folder = entry_point.parent / name
-        if not folder.is_dir():
+        folder = entry_point.folder / name if entry_point.folder else None
+        if folder is None or not folder.is_dir():
             spec = importlib.util.find_spec(name)
             locations = list(spec.submodule_search_locations or []) if spec else []
             if not locations:
@@ -118,8 +125,8 @@ def code_hash(entry_point: Path) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
-def _imported_packages(entry_point: Path) -> set[str]:
-    tree = ast.parse(entry_point.read_text(), filename=str(entry_point))
+def _imported_packages(entry_point: EntryPoint) -> set[str]:
+    tree = ast.parse(entry_point.source, filename=entry_point.name)
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):

@@ -25,14 +25,19 @@ def split_data(data: pd.DataFrame, model_options: dict[str, Any]) -> tuple:
     """Split a table into training and test features and targets.
 
     Returns X_train, X_test, y_train, y_test; the targets are one-column frames so that
-    they can be written as parquet. The model options are checked first, so a mistake in
-    them is one sentence naming the key rather than a pandas error.
+    they can be written as parquet. The training pair has a fresh 0..n-1 index: it becomes
+    the channel, and pandas would save any other index as one more parquet column, which
+    the image refuses in y_train. The test pair keeps the table's index. The model options
+    are checked first, so a mistake in them is one sentence naming the key rather than a
+    pandas error.
     """
     options = preflight.check_model_options(model_options, columns=list(data.columns))
     train, test = _shuffle_split(len(data), options.test_size, options.random_state)
     X = data[options.features]
     y = data[[options.target]]
-    return X.iloc[train], X.iloc[test], y.iloc[train], y.iloc[test]
+    X_train = X.iloc[train].reset_index(drop=True)
+    y_train = y.iloc[train].reset_index(drop=True)
+    return X_train, X.iloc[test], y_train, y.iloc[test]
 
 
 def train_model(

@@ -1,6 +1,7 @@
 import json
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from kedro_sagemaker_byoc.jobs import TrainingJobError
 from kedro_sagemaker_byoc.nodes import (
@@ -37,6 +38,18 @@ def test_split_data_follows_the_model_options(model_options, features):
     assert (len(X_train), len(X_test)) == (80, 20)
     assert list(X_train.columns) == features
     assert list(y_train.columns) == ["price"]
+
+
+def test_the_channel_is_saved_with_no_index_column(tmp_path, model_options, features):
+    # A table whose index is not 0..n-1, as any filtered or joined table's is: pandas would
+    # save such an index as a column, and y_train would no longer be the target alone.
+    X, y = make_training_frames(features, rows=100)
+    table = X.assign(price=y["price"]).set_axis(range(1000, 1100))
+    X_train, _, y_train, _ = split_data(table, model_options)
+    X_train.to_parquet(tmp_path / "X_train.parquet")  # ParquetDataset's default save_args
+    y_train.to_parquet(tmp_path / "y_train.parquet")
+    assert pq.read_schema(tmp_path / "X_train.parquet").names == features
+    assert pq.read_schema(tmp_path / "y_train.parquet").names == ["price"]
 
 
 def test_train_unpack_evaluate(training, model_options, channel_dir):
@@ -135,8 +148,10 @@ def test_split_data_picks_the_rows_scikit_learns_train_test_split_picks(rows, te
 
     ours = split_data(data, options)
 
-    theirs = train_test_split(
+    X_train, X_test, y_train, y_test = train_test_split(
         data[["engines"]], data[["price"]], test_size=test_size, random_state=seed
     )
+    # The training pair is the channel, saved without the table's index (split_data).
+    theirs = [X_train.reset_index(drop=True), X_test, y_train.reset_index(drop=True), y_test]
     for mine, reference in zip(ours, theirs, strict=True):
         pd.testing.assert_frame_equal(mine, reference)

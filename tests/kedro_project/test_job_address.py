@@ -151,6 +151,34 @@ def test_without_an_image_the_training_code_is_addressed(training, tmp_path):
     assert address(local) != changed
 
 
+def test_a_model_named_by_import_path_is_addressed_by_its_package(training, tmp_path, monkeypatch):
+    # A model package installed with pip has no train.py: its Model is named instead, and
+    # the program run for it imports the package, whose sources then count.
+    package = tmp_path / "installed_model"
+    package.mkdir()
+    (package / "__init__.py").write_text("from tests.contract.tiny_model import MODEL\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    local = {
+        **training,
+        "estimator": {
+            "class": "kedro_sagemaker_byoc.backends.local_estimator.LocalToolkitEstimator",
+            "entry_point": "installed_model.MODEL",
+            "output_path": "data/06_models/training-jobs",
+        },
+    }
+    before = address(local)
+    assert address(local) == before
+    (package / "__init__.py").write_text((package / "__init__.py").read_text() + "# changed\n")
+    assert address(local) != before
+
+
+def test_an_entry_point_that_cannot_run_has_no_address(training):
+    local = with_estimator(training, image_uri=None, entry_point="no_such_module.MODEL")
+    found = job_address(local, HYPERPARAMETERS)
+    assert found.value is None
+    assert found.unaddressable == "its entry point cannot be run (EntryPointError)"
+
+
 def test_only_sagemaker_jobs_carry_the_address_tag(training):
     spec = tagged(training["estimator"], "f" * 64)
     assert spec["tags"] == [

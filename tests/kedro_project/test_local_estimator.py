@@ -6,6 +6,7 @@ import textwrap
 from urllib.parse import urlparse
 
 import pytest
+from kedro_sagemaker_byoc.backends.entry_point import EntryPointError
 from kedro_sagemaker_byoc.backends.local_estimator import LocalToolkitEstimator
 
 from training_contract.hyperparameters import to_sagemaker
@@ -91,6 +92,57 @@ def test_a_missing_entry_point_is_named(tmp_path):
     estimator = LocalToolkitEstimator(str(tmp_path / "nope.py"), str(tmp_path))
     with pytest.raises(FileNotFoundError, match="nope.py not found"):
         estimator.fit({"train": str(tmp_path)}, job_name="job-3")
+
+
+def test_a_model_named_by_import_path_trains_as_its_train_py_would(tmp_path, channel_dir):
+    # What a project that installed the model's package with pip names: no train.py exists.
+    estimator = LocalToolkitEstimator(
+        "linear_regression.model.MODEL",
+        str(tmp_path / "jobs"),
+        to_sagemaker({"features": ["engines", "crew"]}),
+    )
+
+    estimator.fit({"train": channel_dir.as_uri()}, job_name="job-4", logs=False)
+
+    description = estimator.latest_training_job.describe()
+    assert description["TrainingJobStatus"] == "Completed", description
+    archive = urlparse(description["ModelArtifacts"]["S3ModelArtifacts"]).path
+    with tarfile.open(archive) as tar:
+        model = json.loads(tar.extractfile("model.json").read())
+    assert model["features"] == ["engines", "crew"]
+
+
+@pytest.mark.parametrize(
+    ("entry_point", "sentence"),
+    [
+        (
+            "no_such_module.MODEL",
+            "training.estimator.entry_point 'no_such_module.MODEL' is not a .py file and "
+            "cannot be imported (ModuleNotFoundError: No module named 'no_such_module'); give "
+            "the model's train.py, or its Model's import path (module.NAME) with the model's "
+            "package installed here.",
+        ),
+        (
+            "models/linear_regression/train",
+            "training.estimator.entry_point 'models/linear_regression/train' is not a .py file "
+            "and cannot be imported (ValueError: not a dotted import path); give the model's "
+            "train.py, or its Model's import path (module.NAME) with the model's package "
+            "installed here.",
+        ),
+        (
+            "linear_regression.model.HYPERPARAMETERS",
+            "training.estimator.entry_point 'linear_regression.model.HYPERPARAMETERS' is a "
+            "tuple, not a training_contract Model; give the model's train.py, or the Model its "
+            "train.py runs (module.NAME).",
+        ),
+    ],
+)
+def test_an_import_path_that_is_no_model_is_one_sentence(tmp_path, entry_point, sentence):
+    estimator = LocalToolkitEstimator(entry_point, str(tmp_path))
+    with pytest.raises(EntryPointError) as raised:
+        estimator.fit({"train": str(tmp_path)}, job_name="job-5")
+    assert str(raised.value) == sentence
+    assert not (tmp_path / "job-5").exists()
 
 
 def test_an_entry_point_that_exits_0_without_a_model_is_a_failed_job(tmp_path, channel_dir):

@@ -12,6 +12,7 @@ from tests.kedro_project.conftest import stopped
 from tests.local_aws import BUCKET, ROLE_ARN, fill_iam
 from tests.oci_images import TRAINING_CONFIG
 from tests.preflight_support import create_execution_role, image_record, push_image
+from tests.support import PROJECT_DIR
 
 pytestmark = pytest.mark.aws
 OTHER_REGION = "eu-west-1"
@@ -278,10 +279,10 @@ def test_job_name_already_taken(aws_env):
         ResourceConfig={"InstanceType": "ml.m5.large", "InstanceCount": 1, "VolumeSizeInGB": 1},
         StoppingCondition={"MaxRuntimeInSeconds": 60},
     )
-    aws_identity.check_job_name(taken, AwsCalls(findings), ConfigOrigin())
+    aws_identity.check_job_name(taken, AwsCalls(findings), ConfigOrigin(PROJECT_DIR / "conf"))
     assert findings.failures == [
         f"A training job named {taken} already exists; change training.job_name_prefix in "
-        "conf/local/parameters_data_science.yml or run again for a new time stamp."
+        "conf/base/parameters_data_science.yml or run again for a new time stamp."
     ]
 
 

@@ -215,3 +215,24 @@ def test_output_path_must_be_s3(run, create_training_job_requests):
         "training_output in conf/sagemaker/globals.yml (used by training.estimator.output_path) "
         "is 'https://b/p', not an s3:// URI" in stopped(run, create_training_job_requests)
     )
+
+
+def test_a_sentence_names_the_file_of_the_projects_own_patterns(tmp_path):
+    # Kedro also reads conf/<env>/parameters/<anything>.yml; a sentence names that file, and
+    # says so when no parameters file sets the key, rather than guess a file name.
+    from kedro.config import OmegaConfigLoader
+
+    (tmp_path / "base/parameters").mkdir(parents=True)
+    (tmp_path / "local").mkdir()
+    (tmp_path / "base/parameters/training.yml").write_text("training:\n  channel: data/x\n")
+    loader = OmegaConfigLoader(str(tmp_path), base_env="base", default_run_env="local")
+    where = origin.ConfigOrigin.of(loader)
+
+    assert where.env == "local"
+    assert where.where("training.channel") == (
+        f"training.channel in {tmp_path.name}/base/parameters/training.yml"
+    )
+    assert where.where("model_options.target") == (
+        f"model_options.target (in no parameters file of {tmp_path.name}/base or "
+        f"{tmp_path.name}/local)"
+    )

@@ -35,6 +35,7 @@ from training_contract.supervisor import STOP_DEADLINE
 
 from ..artifacts import pack_model_dir
 from ..uris import local_path
+from .entry_point import EntryPoint, resolve
 
 SUPERVISOR = "training_contract.supervisor"
 # The supervisor kills a job that ignores a stop after STOP_DEADLINE; wait a little longer.
@@ -53,7 +54,11 @@ class LocalTrainingJob:
 
 
 class LocalToolkitEstimator:
-    """Run ``entry_point`` as SageMaker would, in a subprocess on this machine."""
+    """Run ``entry_point`` as SageMaker would, in a subprocess on this machine.
+
+    ``entry_point`` is the model's ``train.py``, or its ``Model`` by import path for a
+    model installed as a package (the module ``entry_point`` says why).
+    """
 
     def __init__(
         self,
@@ -61,7 +66,7 @@ class LocalToolkitEstimator:
         output_path: str,
         hyperparameters: Mapping[str, Any] | None = None,
     ):
-        self.entry_point = Path(entry_point)
+        self.entry_point = str(entry_point)
         self.output_path = output_path
         self.hyperparameters = dict(hyperparameters or {})
         self.latest_training_job: LocalTrainingJob | None = None
@@ -70,11 +75,7 @@ class LocalToolkitEstimator:
         self, inputs: Mapping[str, str], job_name: str, wait: bool = True, logs: bool = True
     ) -> None:
         """Run the job to completion (``wait`` is accepted for the Estimator's signature)."""
-        if not self.entry_point.is_file():
-            raise FileNotFoundError(
-                f"Entry point {self.entry_point} not found (from {Path.cwd()}); set "
-                "training.estimator.entry_point to the model's train.py."
-            )
+        program = resolve(self.entry_point)
         train_command = shutil.which(TOOLKIT_COMMAND, path=str(Path(sys.executable).parent))
         if train_command is None:
             raise FileNotFoundError(
@@ -84,12 +85,12 @@ class LocalToolkitEstimator:
         job_output = local_path(self.output_path) / job_name / OUTPUT_DIR
         with tempfile.TemporaryDirectory(prefix=f"{job_name}-") as base:
             base_dir = Path(base)
-            self._lay_out_job(base_dir, inputs)
+            self._lay_out_job(base_dir, inputs, program)
             # The image's supervisor, so a stop, a missing model or a memory kill ends the
             # same way here as in the image.
             returncode = _run_to_the_end(
                 [sys.executable, "-m", SUPERVISOR, train_command],
-                env=self._job_env(base_dir),
+                env=self._job_env(base_dir, program.name),
                 cwd=base_dir,
                 logs=logs,
             )
@@ -105,7 +106,7 @@ class LocalToolkitEstimator:
                 description["FailureReason"] = reason or _exit_reason(returncode)
         self.latest_training_job = LocalTrainingJob(description)
 
-    def _lay_out_job(self, base_dir: Path, inputs: Mapping[str, str]) -> None:
+    def _lay_out_job(self, base_dir: Path, inputs: Mapping[str, str], program: EntryPoint) -> None:
         # SageMaker stores hyperparameters as strings; the Estimator applies str() to each.
         hyperparameters = {name: str(value) for name, value in self.hyperparameters.items()}
         write_job_folder(base_dir, hyperparameters, inputs)
@@ -115,13 +116,13 @@ class LocalToolkitEstimator:
             if source.is_dir():
                 shutil.copytree(source, base_dir / DATA_DIR / channel)
         (base_dir / CODE_DIR).mkdir()
-        shutil.copy2(self.entry_point, base_dir / CODE_DIR / self.entry_point.name)
+        (base_dir / CODE_DIR / program.name).write_bytes(program.source)
 
-    def _job_env(self, base_dir: Path) -> dict[str, str]:
+    def _job_env(self, base_dir: Path, program_name: str) -> dict[str, str]:
         return {
             **os.environ,
             BASE_DIR_ENV: str(base_dir),
-            "SAGEMAKER_PROGRAM": self.entry_point.name,
+            "SAGEMAKER_PROGRAM": program_name,
             # One host that is this machine: skip the toolkit's DNS wait for algo-1,
             # which would otherwise retry for up to 15 minutes.
             "SM_STUDIO_LOCAL_MODE": "true",

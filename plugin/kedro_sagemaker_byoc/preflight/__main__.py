@@ -16,7 +16,7 @@ import pandas as pd
 
 from kedro_sagemaker_byoc import preflight
 from kedro_sagemaker_byoc.hooks import UnfilledConfigError, refuse_unfilled
-from kedro_sagemaker_byoc.preflight.origin import ConfigOrigin
+from kedro_sagemaker_byoc.preflight.origin import ConfigOrigin, run_env
 from kedro_sagemaker_byoc.project import config_loader
 from training_contract.environment import FEATURES_FILE, TARGET_FILE
 
@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--conf-source", default="conf", type=Path)
     args = parser.parse_args(argv)
     loader = config_loader(args.env, args.conf_source)
-    args.env = loader.env
+    args.env = run_env(loader)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     unfilled = ""
     try:
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
             parameters.get("model_options", {}),
             X,
             y,
-            origin=ConfigOrigin(args.conf_source, args.env),
+            origin=ConfigOrigin.of(loader),
         )
     except preflight.PreflightError as error:
         print("\n".join(filter(None, (unfilled, str(error)))), file=sys.stderr)

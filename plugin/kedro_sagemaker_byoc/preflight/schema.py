@@ -15,7 +15,8 @@ from training_contract.errors import short_value
 from .findings import Findings
 from .origin import ConfigOrigin
 
-MISSING_HINT = "the plugin's settings reference lists every key"
+# For a required key without a hint of its own below.
+MISSING_HINT = "it has no default"
 _HINTS = {
     "model_options.features": "write it as a YAML list of column names, one per line",
     "model_options.target": "name the table's column the model predicts",
@@ -23,6 +24,11 @@ _HINTS = {
     "model_options.random_state": "give a whole number, such as 3",
     "training.estimator.class": "name the estimator class by its import path",
     "training.job_name_prefix": "use a short name of letters, digits and hyphens",
+    "training.channel": "name the folder the catalog saves X_train and y_train in, such as "
+    "data/05_model_input/train",
+    "training.estimator": "give its class and the class's arguments, such as class: "
+    "kedro_sagemaker_byoc.backends.local_estimator.LocalToolkitEstimator with entry_point "
+    "and output_path",
     "training.model_adapter": "name the model's adapter class by its import path, such as "
     "linear_regression.adapter.LinearRegressionAdapter",
 }
