@@ -80,12 +80,19 @@ def processes_in(folder: Path) -> list[psutil.Process]:
     return found
 
 
-def remove_containers_of_test(folder: Path) -> None:
-    """Remove the containers a test left: those that mount something under its ``folder``
-    and those started with this session's ``CONTAINER_LABEL``. Never by image: another
-    checkout on the same engine may build an image with the same ID and run it."""
+def containers_of_test(folder: Path, *, running_only: bool = False) -> list[str]:
+    """The containers that mount something under ``folder`` or carry this session's
+    ``CONTAINER_LABEL``. Never by image: another checkout on the same engine may build an
+    image with the same ID and run it."""
     listed = subprocess.run(
-        ["docker", "ps", "-a", "--no-trunc", "--format", "{{.ID}}|{{.Mounts}}|{{.Labels}}"],
+        [
+            "docker",
+            "ps",
+            *([] if running_only else ["-a"]),
+            "--no-trunc",
+            "--format",
+            "{{.ID}}|{{.Mounts}}|{{.Labels}}",
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -98,6 +105,12 @@ def remove_containers_of_test(folder: Path) -> None:
             source.is_relative_to(folder) for source in sources
         ):
             ours.append(container)
+    return ours
+
+
+def remove_containers_of_test(folder: Path) -> None:
+    """Remove the containers a test left (``containers_of_test``)."""
+    ours = containers_of_test(folder)
     if ours:
         subprocess.run(["docker", "rm", "-f", *ours], capture_output=True, check=False)
 

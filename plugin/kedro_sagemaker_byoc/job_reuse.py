@@ -117,7 +117,7 @@ def _find_on_sagemaker(address: str) -> EarlierJob | None:
         # Looking is a saving, not a requirement: say so, and run as if nothing was found.
         logger.warning(
             "Could not look for an earlier training job with this address (%s); starting a "
-            "new one. The submitter needs sagemaker:Search (scripts/iam/submitter-policy.json).",
+            "new one. Grant the submitter sagemaker:Search to reuse jobs.",
             error,
         )
         return None

@@ -308,8 +308,8 @@ def test_a_check_the_caller_may_not_make_is_a_warning_naming_the_permission(run,
 
     assert findings.failures == []
     assert findings.warnings == [
-        "Skipped a check: the caller lacks iam:GetRole (scripts/iam/submitter-policy.json "
-        "grants it); add it to have this checked before a job starts."
+        "Skipped a check: the caller lacks iam:GetRole; grant it (read-only) to have this "
+        "checked before a job starts."
     ]
 
 
@@ -335,8 +335,8 @@ def test_a_caller_that_may_not_read_the_image_is_warned_and_the_record_still_cou
     image.check_contents(config, ecr, AwsCalls(findings, submitter), origin.current())
 
     assert findings.warnings == [
-        "Skipped a check: the caller lacks ecr:BatchGetImage (scripts/iam/submitter-policy.json "
-        "grants it); add it to have this checked before a job starts."
+        "Skipped a check: the caller lacks ecr:BatchGetImage; grant it (read-only) to have "
+        "this checked before a job starts."
     ]
     [failure] = findings.failures
     assert "cannot run as a SageMaker training job: 'train' is not an executable" in failure
@@ -396,7 +396,7 @@ def test_a_role_that_may_not_read_the_channel_or_pull_the_image_stops_the_run(
 
     assert "The execution role named by role_arn in conf/sagemaker/globals.yml" in sentence
     assert f"may not {action} on arn:aws:" in sentence
-    assert "give the role scripts/iam/sagemaker-execution-role-policy.json" in sentence
+    assert "grant the role that permission" in sentence
 
 
 def test_a_deny_wins_over_an_allow(run, create_training_job_requests):

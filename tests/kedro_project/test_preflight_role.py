@@ -147,8 +147,7 @@ def test_a_bucket_policy_deny_under_an_unknown_condition_is_a_warning(run, bucke
         ([], "AWS answered NotImplemented"),
         (
             ["PreflightReadsAndSimulatesTheExecutionRole"],
-            "the caller lacks iam:SimulatePrincipalPolicy (scripts/iam/submitter-policy.json "
-            "grants it)",
+            "the caller lacks iam:SimulatePrincipalPolicy on the execution role",
         ),
     ],
     ids=["submitter-policy", "without-the-statement"],

@@ -145,7 +145,7 @@ def test_a_caller_who_may_not_simulate_is_told_which_permission_is_missing(iam):
         role_simulation.simulate(client, REQUEST, None)
 
     assert str(unavailable.value) == (
-        "the caller lacks iam:SimulatePrincipalPolicy (scripts/iam/submitter-policy.json grants it)"
+        "the caller lacks iam:SimulatePrincipalPolicy on the execution role"
     )
 
 
@@ -185,8 +185,8 @@ def test_the_tutorial_setup_fails_the_preflight_on_aws_answer():
 
     [failure] = findings.failures
     assert failure.startswith(
-        "The execution role named by training.estimator.role in "
-        f"conf/local/parameters_data_science.yml may not s3:GetObject on {CHANNEL}, so the job "
+        "The execution role named by training.estimator.role (in no parameters file of "
+        f"conf/base or conf/local) may not s3:GetObject on {CHANNEL}, so the job "
         "would fail after it started (reading the channel); the grants for it hold only under "
         f"conditions the job's request does not meet (a condition on {TAG_KEY})"
     )

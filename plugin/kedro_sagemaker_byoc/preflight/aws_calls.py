@@ -11,7 +11,6 @@ from botocore.exceptions import BotoCoreError, ClientError
 from .findings import Findings
 
 DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "Forbidden"}
-POLICY = "scripts/iam/submitter-policy.json"
 
 
 class AwsCalls:
@@ -41,8 +40,8 @@ class AwsCalls:
             code = error.response.get("Error", {}).get("Code", "")
             if code in DENIED:
                 self.findings.warn(
-                    f"Skipped a check: the caller lacks {permission} ({POLICY} grants it); "
-                    "add it to have this checked before a job starts."
+                    f"Skipped a check: the caller lacks {permission}; grant it (read-only) to "
+                    "have this checked before a job starts."
                 )
                 return None, None
             return None, code

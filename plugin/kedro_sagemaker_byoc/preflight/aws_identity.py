@@ -40,8 +40,8 @@ def check_role(training: Training, aws: AwsCalls, origin: ConfigOrigin) -> None:
     if not _trusts_sagemaker(role.get("AssumeRolePolicyDocument")):
         aws.findings.fail(
             f"The role in {key} does not let {SAGEMAKER_SERVICE} assume it, so the job could "
-            "not start; give it the trust policy in "
-            "scripts/iam/sagemaker-execution-role-trust.json."
+            "not start; add sagemaker.amazonaws.com as a principal that may sts:AssumeRole "
+            "to its trust policy."
         )
 
 

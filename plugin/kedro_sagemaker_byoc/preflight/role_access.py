@@ -25,7 +25,6 @@ from .policy_eval import Request, Verdict, evaluate, resource_policy_effect
 from .schema import Training
 
 PULL_ACTIONS = ("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer")
-POLICY = "scripts/iam/sagemaker-execution-role-policy.json"
 # The node uploads the channel without object tags, and the job writes new objects.
 UNTAGGED = ("s3:existingobjecttag/",)
 
@@ -131,13 +130,14 @@ def _report(aws: AwsCalls, key: str, request: Request, verdict: Verdict) -> None
         )
         aws.findings.fail(
             f"The execution role named by {key} may not {where}, so the job would fail after "
-            f"it started ({request.what}){hinge}; give the role {POLICY}."
+            f"it started ({request.what}){hinge}; grant the role that permission"
+            f"{' with no such condition' if conditions else ''}."
         )
     elif verdict.allowed is None:
         aws.findings.warn(
             f"The execution role named by {key} may {where} ({request.what}) only under "
             f"conditions the pre-flight cannot evaluate ({conditions}); unless the job's request "
-            f"meets them, the job fails after it started, so check them or give the role {POLICY}."
+            "meets them, the job fails after it started, so check them or grant it unconditionally."
         )
 
 

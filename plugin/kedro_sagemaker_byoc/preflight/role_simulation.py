@@ -60,8 +60,7 @@ def _simulate(iam: Any, request: Request, resource_policy: dict | None) -> Verdi
         code = error.response.get("Error", {}).get("Code", "")
         if code in DENIED:
             raise Unavailable(
-                "the caller lacks iam:SimulatePrincipalPolicy (scripts/iam/submitter-policy.json "
-                "grants it)"
+                "the caller lacks iam:SimulatePrincipalPolicy on the execution role"
             ) from error
         raise Unavailable(f"AWS answered {code or 'an error'}") from error
     except BotoCoreError as error:
