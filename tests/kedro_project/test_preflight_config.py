@@ -162,7 +162,7 @@ def test_role_arn_form(run, create_training_job_requests):
 
 def test_empty_image_uri_is_caught_before_the_upload(run, create_training_job_requests):
     estimator(run)["image_uri"] = ""
-    assert "(used by training.estimator.image_uri) is empty: run scripts/build_and_push.sh" in (
+    assert "(used by training.estimator.image_uri) is empty: push the image and set it" in (
         stopped(run, create_training_job_requests)
     )
 
