@@ -119,9 +119,7 @@ def evaluate_model(
     training: dict[str, Any],
 ) -> dict[str, float]:
     """Score the trained model on the test split, with the scores its adapter computes."""
-    adapter = load_adapter(training["model_adapter"])
-    actual = y_test.iloc[:, 0].to_numpy("float64")
-    predicted = adapter.predict(adapter.load(model_files, "the unpacked model"), X_test)
+    adapter, actual, predicted = _test_predictions(model_files, X_test, y_test, training)
     metrics = adapter.metrics(actual, predicted)
     logger.info(
         "Model scores on test data: %s.",
@@ -137,9 +135,7 @@ def plot_predictions(
     training: dict[str, Any],
 ) -> Figure:
     """Predicted against actual target on the test split, with the line a perfect model follows."""
-    adapter = load_adapter(training["model_adapter"])
-    actual = y_test.iloc[:, 0].to_numpy("float64")
-    predicted = adapter.predict(adapter.load(model_files, "the unpacked model"), X_test)
+    adapter, actual, predicted = _test_predictions(model_files, X_test, y_test, training)
     figure = Figure(figsize=(6, 6), layout="constrained")
     axes = figure.subplots()
     axes.scatter(actual, predicted, s=4, alpha=0.3)
@@ -150,6 +146,18 @@ def plot_predictions(
     axes.set(xlabel="actual", ylabel="predicted", title=title)
     axes.legend(loc="upper left")
     return figure
+
+
+def _test_predictions(
+    model_files: dict[str, bytes],
+    X_test: pd.DataFrame,
+    y_test: pd.DataFrame,
+    training: dict[str, Any],
+) -> tuple[Any, np.ndarray, np.ndarray]:
+    """The model's adapter, the test targets and the model's predictions for them."""
+    adapter = load_adapter(training["model_adapter"])
+    actual = y_test.iloc[:, 0].to_numpy("float64")
+    return adapter, actual, adapter.predict(adapter.load(model_files, "the unpacked model"), X_test)
 
 
 def _shuffle_split(rows: int, test_size: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
