@@ -2,6 +2,7 @@
 
     python scripts/kedro_project.py package-name PROJECT
     python scripts/kedro_project.py image-name PROJECT MODEL_DIR
+    python scripts/kedro_project.py configured-image PROJECT [--model NAME]
 
 ``package-name`` prints ``[tool.kedro] package_name`` of PROJECT/pyproject.toml.
 ``image-name`` prints the name the scripts give that project's image of a model, and the
@@ -9,12 +10,17 @@ ECR repository they push it to by default: ``<package name>-<model folder name>`
 the letters Docker and ECR accept (``spaceflights`` and ``models/linear_regression`` give
 ``spaceflights-linear-regression``). The project's name is in it so that two projects on
 one machine never build over each other's image.
+``configured-image`` prints the model and the image the project's configuration names
+(``model`` and ``models.<model>.image`` in its globals, default environment), which is
+what ``kedro run --env docker`` runs; it needs the project's Kedro installed.
+
 Bad input ends with one sentence on stderr and exit status 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from pathlib import Path
@@ -79,6 +85,38 @@ def image_name(project: Path, model_dir: str) -> str:
     return f"{name_word(package_name(project))}-{model}"
 
 
+def configured_image(project: Path, model: str | None) -> tuple[str, str]:
+    """The model the project trains (``model``, or the given one) and the image its
+    configuration names for it (``models.<model>.image``)."""
+    package_name(project)  # a clear sentence for a folder that is not a Kedro project
+    try:
+        from kedro_sagemaker_byoc.project import config_loader
+    except ImportError:
+        raise BadProject(
+            f"reading {project}'s configuration needs Kedro and kedro-sagemaker-byoc in this "
+            f"Python ({sys.executable}); run 'make setup' first."
+        ) from None
+
+    os.chdir(project)
+    globals_ = config_loader(None)["globals"]
+    models = globals_.get("models") or {}
+    model = model or globals_.get("model")
+    where = f"{project}/conf/base/globals.yml"
+    if not models or not model:
+        raise BadProject(
+            f"{where} names no models (a 'models' mapping and the default 'model'), so there "
+            "is no configured image to build; run scripts/build_image.sh --project instead."
+        )
+    if model not in models:
+        raise BadProject(
+            f"there is no model {model!r} in {where}; its models are {', '.join(sorted(models))}."
+        )
+    image = (models[model] or {}).get("image")
+    if not image:
+        raise BadProject(f"{where} gives models.{model} no image; add one.")
+    return model, str(image)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--prog", default="kedro_project", help="name to start a sentence with")
@@ -87,12 +125,17 @@ def main(argv: list[str] | None = None) -> int:
     image = commands.add_parser("image-name")
     image.add_argument("project", type=Path)
     image.add_argument("model_dir")
+    configured = commands.add_parser("configured-image")
+    configured.add_argument("project", type=Path)
+    configured.add_argument("--model", default=None)
     args = parser.parse_args(argv)
     try:
         if args.command == "package-name":
             print(package_name(args.project))
-        else:
+        elif args.command == "image-name":
             print(image_name(args.project, args.model_dir))
+        else:
+            print(*configured_image(args.project, args.model))
     except BadProject as sentence:
         print(f"{args.prog}: {sentence}", file=sys.stderr)
         return 2

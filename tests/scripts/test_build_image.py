@@ -28,7 +28,7 @@ def kedro_project(folder: Path, package_name: str) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("env", ["docker"])
+@pytest.mark.parametrize("env", ["docker", "docker_v3"])
 @pytest.mark.parametrize("model", MODELS)
 def test_the_docker_envs_run_the_image_that_the_build_command_names(model, env):
     built = default_tag("--project", "kedro_project", "--model", f"models/{model}")
@@ -90,6 +90,68 @@ def test_a_folder_that_is_not_a_kedro_project_is_refused_in_one_sentence(tmp_pat
     assert built.stdout == ""
     assert built.stderr.startswith("build_image: ")
     assert_one_sentence(built.stderr, str(project), why)
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_make_image_builds_the_image_the_configuration_names_for_the_model(model):
+    recipe = subprocess.run(
+        ["make", "--no-print-directory", "-n", "image", f"MODEL={model}"],
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        check=True,
+    ).stdout
+    assert f"configured-image kedro_project --model {model})" in recipe
+    assert 'scripts/build_image.sh --project kedro_project --model "models/$1" --tag "$2"' in recipe
+    # What the recipe's first command prints: the model, and the image that conf/base names
+    # for it, which is also the build command's default name.
+    configured = subprocess.run(
+        [
+            str(REPO_ROOT / ".venv/bin/python"),
+            "scripts/kedro_project.py",
+            "configured-image",
+            "kedro_project",
+            "--model",
+            model,
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        check=True,
+    ).stdout
+    tag = default_tag("--project", "kedro_project", "--model", f"models/{model}").stdout
+    assert configured == f"{model} {tag}"
+
+
+def test_make_image_with_an_unknown_model_says_which_models_there_are():
+    result = subprocess.run(
+        ["make", "-s", "--no-print-directory", "image", "MODEL=random_forest"],
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+    )
+
+    assert result.returncode != 0
+    [sentence] = [line for line in result.stderr.splitlines() if not line.startswith("make: ***")]
+    assert sentence == (
+        "make: there is no model 'random_forest' in kedro_project/conf/base/globals.yml; "
+        "its models are linear_regression, xgboost_regressor."
+    )
+
+
+@pytest.mark.parametrize("env", ["", "docker"])
+def test_make_run_passes_the_model_to_kedro_run(env):
+    dry_run = subprocess.run(
+        ["make", "-n", "run", "MODEL=xgboost_regressor", f"KEDRO_ENV={env}"],
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        check=True,
+    ).stdout
+
+    [kedro_run] = [line for line in dry_run.splitlines() if "/kedro run" in line]
+    assert kedro_run.endswith("--params model=xgboost_regressor")
+    assert ("configured-image kedro_project --model xgboost_regressor" in dry_run) == bool(env)
 
 
 def test_every_script_builds_through_the_one_build_command():
