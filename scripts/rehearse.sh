@@ -113,7 +113,8 @@ env -u AWS_PROFILE -u AWS_SESSION_TOKEN AWS_ENDPOINT_URL="$ENDPOINT" AWS_REGION=
   AWS_CONFIG_FILE="$WORK/no-aws-config" AWS_SHARED_CREDENTIALS_FILE="$WORK/no-aws-config" \
   AWS_EC2_METADATA_DISABLED=true \
   REGISTRY_OVERRIDE="$REGISTRY" KEDRO="$BIN/kedro" PATH="$BIN:$PATH" \
-  bash "$COPY/scripts/build_and_push.sh" --repository "$REPOSITORY"
+  bash "$COPY/scripts/build_and_push.sh" --repository "$REPOSITORY" \
+  --before-run 'python -m spaceflights.raw_data data/01_raw'
 
 # ---- 6. the summary a real run prints, and the limits ------------------------------------
 (cd "$COPY/kedro_project" && "$BIN/python" -m kedro_sagemaker_byoc.summary --env sagemaker)
