@@ -8,7 +8,7 @@ BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 KEDRO_ENV ?=
 # MODEL=NAME: one of kedro_project/conf/base/globals.yml's `models`, for `run` (as
-# --params model=NAME) and `image`; empty: the configuration's own `model`.
+# --params model=NAME), `image` and `rehearse`; empty: the configuration's own `model`.
 MODEL ?=
 
 .PHONY: setup run test lint image rehearse clean preflight setup-v3 test-v3
@@ -57,8 +57,10 @@ image: setup
 	scripts/build_image.sh --project kedro_project --model "models/$$1" --tag "$$2"
 
 # The whole AWS route offline (needs Docker; it starts and removes its own registry): README.md.
+# The example's raw data is generated in the rehearsal's copy, as `make run` does here.
 rehearse: setup
-	bash scripts/rehearse.sh
+	bash scripts/rehearse.sh --project kedro_project $(if $(MODEL),--model models/$(MODEL)) \
+		--before-run 'python -m spaceflights.raw_data data/01_raw'
 
 # SageMaker SDK v3 (ModelTrainer) cannot share a venv with v2: .venv-v3 holds it, pinned by
 # requirements-v3.lock. The Kedro project requires sagemaker<3, so it comes without its
