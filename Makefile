@@ -7,6 +7,9 @@ VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 KEDRO_ENV ?=
+# MODEL=NAME: one of kedro_project/conf/base/globals.yml's `models`, for `run` (as
+# --params model=NAME), `image` and `rehearse`; empty: the configuration's own `model`.
+MODEL ?=
 
 .PHONY: setup run test lint image rehearse clean preflight setup-v3 test-v3
 
@@ -25,7 +28,7 @@ $(STAMP): requirements.in requirements.lock contract/pyproject.toml models/*/pyp
 
 run: setup $(if $(filter docker,$(KEDRO_ENV)),image)
 	@cd kedro_project && $(BIN)/python -m spaceflights.raw_data data/01_raw
-	cd kedro_project && $(BIN)/kedro run $(if $(KEDRO_ENV),--env $(KEDRO_ENV))
+	cd kedro_project && $(BIN)/kedro run $(if $(KEDRO_ENV),--env $(KEDRO_ENV)) $(if $(MODEL),--params model=$(MODEL))
 	@cd kedro_project && $(BIN)/python -m kedro_sagemaker_byoc.summary $(if $(KEDRO_ENV),--env $(KEDRO_ENV))
 
 # Every check the training step runs before it uploads the channel or starts a job.
@@ -44,13 +47,20 @@ lint: setup
 	$(if $(wildcard Dockerfile),$(BIN)/hadolint Dockerfile)
 	PARLIAMENT=$(BIN)/parliament bash scripts/iam/lint.sh
 
-# The training image that `kedro run --env docker` runs (rebuilt from cache in seconds).
-image:
-	scripts/build_image.sh
+# The training image that `kedro run --env docker` runs (rebuilt from cache in seconds): the
+# model and image the project's configuration names (models.<MODEL>.image), read through
+# Kedro, so a renamed image in globals.yml is the one built.
+image: setup
+	@configured="$$($(BIN)/python scripts/kedro_project.py --prog make \
+		configured-image kedro_project $(if $(MODEL),--model $(MODEL)))" && set -- $$configured && \
+	echo "scripts/build_image.sh --project kedro_project --model models/$$1 --tag $$2" && \
+	scripts/build_image.sh --project kedro_project --model "models/$$1" --tag "$$2"
 
 # The whole AWS route offline (needs Docker; it starts and removes its own registry): docs/aws.md.
+# The example's raw data is generated in the rehearsal's copy, as `make run` does here.
 rehearse: setup
-	bash scripts/rehearse.sh
+	bash scripts/rehearse.sh --project kedro_project $(if $(MODEL),--model models/$(MODEL)) \
+		--before-run 'python -m spaceflights.raw_data data/01_raw'
 
 # SageMaker SDK v3 (ModelTrainer) cannot share a venv with v2: .venv-v3 holds it, pinned by
 # requirements-v3.lock, with the plugin's [v3] extra instead of [v2] (docs/sdk.md).

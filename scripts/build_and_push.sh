@@ -1,24 +1,28 @@
 #!/usr/bin/env bash
-# Build the training image, push it to ECR, record its digest for the sagemaker
-# environment, and rerun the pipeline there:
+# Build a model's training image, push it to ECR, record its digest for a Kedro project's
+# sagemaker environment, and rerun the project's pipeline there:
 #
 #   1. region and account from the AWS configuration
-#   2. the ECR repository, created if missing (scan on push, immutable tags)
-#   3. docker login, then build the repository's Dockerfile for linux/amd64, tagged with
-#      the git revision (plus -dirty-<UTC time> when the working tree has changes)
+#   2. the ECR repository, created if missing (scan on push, immutable tags, tagged with
+#      the project's name)
+#   3. docker login, then build the model (--model) with the repository's Dockerfile for
+#      linux/amd64, tagged with the git revision (plus -dirty-<UTC time> when the working
+#      tree has changes)
 #   4. push, and read back the pushed digest
 #   5. check the image as SageMaker will run it (linux/amd64, `train` on PATH, SAGEMAKER_PROGRAM,
-#      PYTHONUNBUFFERED) and write kedro_project/conf/sagemaker/globals_image.yml:
+#      PYTHONUNBUFFERED) and write PROJECT/conf/sagemaker/globals_image.yml:
 #      training_image_uri: REPO@sha256:... and training_image_checked: {what was found}
-#   6. cd kedro_project && kedro run --env sagemaker [args after --]   (unless --no-run)
+#   6. cd PROJECT, run the --before-run command if one was given, then
+#      kedro run --env sagemaker --params model=MODEL [args after --]   (unless --no-run)
 #
 # Run with --help for the options and the environment variables it reads.
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PROJECT_DIR="$REPO_ROOT/kedro_project"
-IMAGE_RECORD="$PROJECT_DIR/conf/sagemaker/globals_image.yml"
-REPOSITORY="spaceflights-training"
+MODEL="models/linear_regression"
+REPOSITORY="" # default: the project's image name for the model (see --help)
+BEFORE_RUN=""
 RUN_PIPELINE=1
 PRINT_URI=0
 URI_FILE=""
@@ -28,11 +32,20 @@ usage() {
   cat <<EOF
 Usage: scripts/build_and_push.sh [options] [-- KEDRO_RUN_ARGS...]
 
-Build the training image, push it to Amazon ECR, record REPO@sha256:DIGEST in
-kedro_project/conf/sagemaker/globals_image.yml, then run 'kedro run --env sagemaker'.
+Build a model's training image, push it to Amazon ECR, record REPO@sha256:DIGEST in
+PROJECT/conf/sagemaker/globals_image.yml, then run 'kedro run --env sagemaker' in PROJECT.
 
 Options:
-  --repository NAME  ECR repository, created if missing (default: $REPOSITORY)
+  --project DIR      the Kedro project (default: kedro_project next to scripts/; a relative
+                     path is from the current folder)
+  --model DIR        the model's folder in this repository (default: models/linear_regression);
+                     the run trains it: kedro run gets --params model=<its folder name>
+  --repository NAME  ECR repository, created if missing (default: the project's image name for
+                     the model, <package name>-<model folder name>, as
+                     scripts/build_image.sh --project DIR --model DIR --default-tag prints it
+                     without :latest)
+  --before-run CMD   a shell command to run in PROJECT before 'kedro run' (e.g. one that
+                     makes the raw data), with kedro's Python first on PATH
   --no-run           stop after recording the image; do not run the pipeline
   --print-uri        send all progress to stderr and print only REPO@sha256:DIGEST on stdout
   --uri-file PATH    also write REPO@sha256:DIGEST to PATH
@@ -48,9 +61,10 @@ Environment:
   REGISTRY_OVERRIDE               HOST[:PORT] to push to instead of the ECR repository's host,
                                   without logging in (for tests against a local registry)
 
-The tag is the short git revision. Uncommitted changes (outside kedro_project/conf, which
-never reaches the image) make it REV-dirty-YYYYmmddTHHMMSSZ, because ECR tags are
-immutable. A clean revision already in ECR is not rebuilt: its digest is reused.
+The tag is the short git revision. Uncommitted changes (outside PROJECT/conf, which never
+reaches the image) make it REV-dirty-YYYYmmddTHHMMSSZ, because ECR tags are immutable. A
+clean revision already in ECR is not rebuilt: its digest is reused. The repository is
+tagged project=<package name> ([tool.kedro] package_name in PROJECT/pyproject.toml).
 EOF
 }
 
@@ -63,7 +77,10 @@ step() { printf '==> %s\n' "$*"; }
 
 while (($#)); do
   case "$1" in
+    --project) PROJECT_DIR="${2:?--project needs a folder}"; shift 2 ;;
+    --model) MODEL="${2:?--model needs a folder}"; MODEL="${MODEL%/}"; shift 2 ;;
     --repository) REPOSITORY="${2:?--repository needs a name}"; shift 2 ;;
+    --before-run) BEFORE_RUN="${2:?--before-run needs a command}"; shift 2 ;;
     --no-run) RUN_PIPELINE=0; shift ;;
     --print-uri) PRINT_URI=1; shift ;;
     --uri-file) URI_FILE="${2:?--uri-file needs a path}"; shift 2 ;;
@@ -76,6 +93,30 @@ done
 if ((!RUN_PIPELINE && ${#KEDRO_ARGS[@]})); then
   die "arguments after -- are for 'kedro run', which --no-run skips"
 fi
+if ((!RUN_PIPELINE)) && [[ -n "$BEFORE_RUN" ]]; then
+  die "--before-run runs before 'kedro run', which --no-run skips"
+fi
+
+# ---- the project and the model: bad input stops here, before anything is asked of AWS ------
+[[ -f "$REPO_ROOT/$MODEL/train.py" && -f "$REPO_ROOT/$MODEL/requirements.txt" ]] \
+  || die "$MODEL is not a model folder in $REPO_ROOT (it needs train.py and requirements.txt); pass --model models/NAME"
+# pyproject.toml needs Python 3.11+ (tomllib): the repository's venv, else python3.
+python_bin="$REPO_ROOT/.venv/bin/python"
+[[ -x "$python_bin" ]] || python_bin=python3
+command -v "$python_bin" >/dev/null || die "python3 is needed to read the project's pyproject.toml"
+project_tool() { "$python_bin" "$REPO_ROOT/scripts/kedro_project.py" --prog build_and_push "$@"; }
+PROJECT_NAME="$(project_tool package-name "$PROJECT_DIR")" || exit 2
+PROJECT_DIR="$(cd "$PROJECT_DIR" && pwd)"
+# Messages name the project as the user knows it: from the repository's root when it is in
+# it (kedro_project/conf/..., or ./conf/... for a project at the root), else by its full path.
+if [[ "$PROJECT_DIR" == "$REPO_ROOT" ]]; then PROJECT_SHOWN=.; else PROJECT_SHOWN="${PROJECT_DIR#"$REPO_ROOT/"}"; fi
+[[ -d "$PROJECT_DIR/conf/sagemaker" ]] \
+  || die "$PROJECT_SHOWN has no conf/sagemaker folder: add the sagemaker environment (kedro_project/conf/sagemaker shows one) before pushing its image"
+IMAGE_RECORD="$PROJECT_DIR/conf/sagemaker/globals_image.yml"
+REPOSITORY="${REPOSITORY:-$(project_tool image-name "$PROJECT_DIR" "$MODEL")}" || exit 2
+# The project's configuration picks the model's adapter by this name (conf/base/globals.yml
+# `models`), so the run reads the model's files as this image writes them.
+MODEL_PARAM="model=${MODEL##*/}"
 
 if ((PRINT_URI)); then
   # Keep fd 3 for the URI; everything else, docker and kedro included, goes to stderr.
@@ -110,10 +151,10 @@ if ((RUN_PIPELINE)); then
     KEDRO="$(command -v kedro || true)"
   fi
   [[ -n "$KEDRO" ]] || die "kedro not found: run 'make setup', set KEDRO, or pass --no-run"
-  [[ "$KEDRO" != */* || "$KEDRO" == /* ]] || KEDRO="$PWD/$KEDRO" # it runs in kedro_project/
+  [[ "$KEDRO" != */* || "$KEDRO" == /* ]] || KEDRO="$PWD/$KEDRO" # it runs in the project
   # The run would stop on this anyway, but only after the build and push.
   if grep -qE '^[^#]*REPLACE_ME' "$PROJECT_DIR/conf/sagemaker/globals.yml"; then
-    die "kedro_project/conf/sagemaker/globals.yml still has REPLACE_ME: fill it in, or pass --no-run"
+    die "$PROJECT_SHOWN/conf/sagemaker/globals.yml still has REPLACE_ME: fill it in, or pass --no-run"
   fi
 fi
 
@@ -129,7 +170,7 @@ if ! REPOSITORY_URI="$(awsr ecr describe-repositories --repository-names "$REPOS
   step "Creating ECR repository $REPOSITORY (scan on push, immutable tags)"
   REPOSITORY_URI="$(awsr ecr create-repository --repository-name "$REPOSITORY" \
     --image-scanning-configuration scanOnPush=true --image-tag-mutability IMMUTABLE \
-    --tags Key=project,Value=spaceflights \
+    --tags "Key=project,Value=$PROJECT_NAME" \
     --query 'repository.repositoryUri' --output text)"
 fi
 if [[ -n "${REGISTRY_OVERRIDE:-}" ]]; then
@@ -141,9 +182,11 @@ fi
 # ---- 3. tag, log in, build -------------------------------------------------------------
 TAG="$(git -C "$REPO_ROOT" rev-parse --short=12 HEAD)"
 # An immutable tag must only ever name one image, so a build of uncommitted changes gets
-# its own tag instead of the revision's. kedro_project/conf does not count: it never
+# its own tag instead of the revision's. The project's conf does not count: it never
 # reaches the image, and filling in conf/sagemaker/globals.yml is expected.
-if [[ -n "$(git -C "$REPO_ROOT" status --porcelain -- . ':(exclude)kedro_project/conf')" ]]; then
+dirty_paths=(.)
+if [[ "$PROJECT_SHOWN" != /* ]]; then dirty_paths+=(":(exclude)$PROJECT_SHOWN/conf"); fi
+if [[ -n "$(git -C "$REPO_ROOT" status --porcelain -- "${dirty_paths[@]}")" ]]; then
   TAG="$TAG-dirty-$(date -u +%Y%m%dT%H%M%SZ)"
 fi
 IMAGE="$IMAGE_REPO:$TAG"
@@ -169,7 +212,7 @@ else
   fi
 
   step "Building $IMAGE for linux/amd64"
-  "$REPO_ROOT/scripts/build_image.sh" --tag "$IMAGE"
+  "$REPO_ROOT/scripts/build_image.sh" --project "$PROJECT_DIR" --model "$MODEL" --tag "$IMAGE"
 
   # ---- 4. push and read the digest back ------------------------------------------------
   step "Pushing $IMAGE"
@@ -251,7 +294,7 @@ step "Recording $IMAGE_URI in ${IMAGE_RECORD#"$REPO_ROOT/"}"
 record="$(mktemp "$IMAGE_RECORD.XXXXXX")"
 chmod 644 "$record"
 cat >"$record" <<EOF
-# Written by scripts/build_and_push.sh: the image pushed as $IMAGE.
+# Written by scripts/build_and_push.sh: the image of $MODEL pushed as $IMAGE.
 # Not committed (.gitignore); run the script again to replace it.
 training_image_uri: $IMAGE_URI
 $check_block
@@ -263,12 +306,32 @@ fi
 
 # ---- 6. rerun the pipeline with it -----------------------------------------------------
 if ((RUN_PIPELINE)); then
-  # The raw data, as make run does: generated only when data/01_raw has none of its files.
-  python_bin="$(dirname "$KEDRO")/python"
-  [[ -x "$python_bin" ]] || python_bin=python3
-  (cd "$PROJECT_DIR" && "$python_bin" -m spaceflights.raw_data data/01_raw)
-  step "Running: kedro run --env sagemaker ${KEDRO_ARGS[*]}"
-  (cd "$PROJECT_DIR" && "$KEDRO" run --env sagemaker "${KEDRO_ARGS[@]}")
+  if [[ -n "$BEFORE_RUN" ]]; then
+    step "In $PROJECT_SHOWN: $BEFORE_RUN"
+    # kedro's bin folder first, so that `python` is the Python that runs the pipeline.
+    (cd "$PROJECT_DIR" && PATH="$(dirname "$KEDRO"):$PATH" bash -c "$BEFORE_RUN") \
+      || die "--before-run '$BEFORE_RUN' failed in $PROJECT_SHOWN (exit status $?); the pipeline was not run"
+  fi
+  # A --params after -- would replace this one (kedro keeps the last), so the model's is
+  # put in front of the user's.
+  run_args=()
+  params_merged=0
+  for ((i = 0; i < ${#KEDRO_ARGS[@]}; i++)); do
+    arg="${KEDRO_ARGS[i]}"
+    if [[ "$arg" == --params && $((i + 1)) -lt ${#KEDRO_ARGS[@]} ]]; then
+      run_args+=(--params "$MODEL_PARAM,${KEDRO_ARGS[i + 1]}")
+      params_merged=1
+      i=$((i + 1))
+    elif [[ "$arg" == --params=* ]]; then
+      run_args+=("--params=$MODEL_PARAM,${arg#--params=}")
+      params_merged=1
+    else
+      run_args+=("$arg")
+    fi
+  done
+  if ((!params_merged)); then run_args=(--params "$MODEL_PARAM" "${run_args[@]}"); fi
+  step "Running in $PROJECT_SHOWN: kedro run --env sagemaker ${run_args[*]}"
+  (cd "$PROJECT_DIR" && "$KEDRO" run --env sagemaker "${run_args[@]}")
 fi
 
 echo "Image: $IMAGE_URI"

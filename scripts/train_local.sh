@@ -39,7 +39,8 @@ Options:
   --memory LIMIT          cap the container's memory as an instance's would be (docker run
                           --memory, e.g. 8g for ml.m5.large)
   --model DIR             the model's folder (default: models/linear_regression)
-  --image NAME            image to run (default: the model's, training-NAME:latest); built if missing
+  --image NAME            image to run (default: the model's, as scripts/build_image.sh
+                          --model DIR --default-tag names it); built if missing
   --build                 build the image even if it exists
   -h, --help              show this help
 

@@ -43,6 +43,7 @@ IAM_VALUES = {
     "PREFIX": "spaceflights",
     "REPOSITORY": "spaceflights-training",
     "ROLE_NAME": ROLE_NAME,
+    "JOB_NAME": "spaceflights",  # job_name_prefix in conf/sagemaker
 }
 
 

@@ -77,6 +77,17 @@ def copy_project(destination: Path, raw_data: Path) -> Path:
     return project
 
 
+def git(repo: Path, *args: str) -> str:
+    """``git ARGS`` in ``repo`` as a test user; its output, stripped."""
+    return subprocess.run(
+        ["git", "-c", "user.name=test", "-c", "user.email=test@example.com", *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
 def kedro(
     project: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 1200
 ) -> subprocess.CompletedProcess:

@@ -24,11 +24,13 @@ import yaml
 from tests.local_aws import BUCKET, ROLE_ARN, fill_sagemaker_globals
 from tests.preflight_support import create_execution_role
 from tests.processes import run
-from tests.support import REPO_ROOT, copy_project
+from tests.support import REPO_ROOT, git
 
 SCRIPT = Path("scripts/build_and_push.sh")
 VENV_BIN = Path(sys.executable).parent
 DIRTY_TAG = re.compile(r"^(?P<rev>[0-9a-f]{12})-dirty-\d{8}T\d{6}Z$")
+# How the example makes its raw data; the script knows no project's data.
+MAKE_RAW_DATA = "python -m spaceflights.raw_data data/01_raw"
 
 
 def run_script(
@@ -40,16 +42,6 @@ def run_script(
     if check:
         assert result.returncode == 0, result.stdout + result.stderr
     return result
-
-
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-c", "user.name=test", "-c", "user.email=test@example.com", *args],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
 
 
 def sandbox_path(tmp_path: Path, *tools: str) -> str:
@@ -84,9 +76,21 @@ def fill_globals(
         create_execution_role()
 
 
-def recorded_image(repo: Path) -> str:
-    record = repo / "kedro_project/conf/sagemaker/globals_image.yml"
+def recorded_image(repo: Path, project: str = "kedro_project") -> str:
+    record = repo / project / "conf/sagemaker/globals_image.yml"
     return yaml.safe_load(record.read_text())["training_image_uri"]
+
+
+def remove_local_images(registry: str, repository: str) -> None:
+    """The images a push to ``registry``/``repository`` left on this Docker engine."""
+    images = subprocess.run(
+        ["docker", "images", "--format", "{{.Repository}}:{{.Tag}}", f"{registry}/{repository}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.split()
+    if images:
+        subprocess.run(["docker", "rmi", *images], capture_output=True, check=False)
 
 
 def registry_get(registry: str, path: str, accept: str | None = None) -> tuple[dict, dict]:
@@ -98,37 +102,11 @@ def registry_get(registry: str, path: str, accept: str | None = None) -> tuple[d
 
 
 @pytest.fixture
-def repo(tmp_path: Path, raw_data: Path) -> Path:
-    """A committed git copy of what the script uses: scripts/, the Dockerfile, contract/,
-    models/ and the Kedro project with raw data (ignored by .gitignore, as in the real tree)."""
-    root = tmp_path / "repo"
-    copy_project(root, raw_data)
-    shutil.copytree(REPO_ROOT / "scripts", root / "scripts")
-    shutil.copytree(
-        REPO_ROOT / "contract", root / "contract", ignore=shutil.ignore_patterns("*.egg-info")
-    )
-    for name in ("Dockerfile", ".dockerignore", ".gitignore"):
-        shutil.copy2(REPO_ROOT / name, root / name)
-    git(root, "init", "-q")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "snapshot")
-    assert git(root, "status", "--porcelain") == ""
-    return root
-
-
-@pytest.fixture
 def repository_name(registry: str):
     """A fresh ECR repository name; its local images are removed afterwards."""
     name = f"spaceflights-test-{uuid.uuid4().hex[:10]}"
     yield name
-    images = subprocess.run(
-        ["docker", "images", "--format", "{{.Repository}}:{{.Tag}}", f"{registry}/{name}"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.split()
-    if images:
-        subprocess.run(["docker", "rmi", *images], capture_output=True, check=False)
+    remove_local_images(registry, name)
 
 
 def test_help_needs_neither_docker_nor_aws(tmp_path):
@@ -138,8 +116,12 @@ def test_help_needs_neither_docker_nor_aws(tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Usage: scripts/build_and_push.sh")
+    for option in ("--project DIR", "--model DIR", "--repository NAME", "--before-run CMD"):
+        assert option in result.stdout
     assert "--no-run" in result.stdout
     assert "REGISTRY_OVERRIDE" in result.stdout
+    # The script serves any project: the example's name is not in it.
+    assert "spaceflights" not in (REPO_ROOT / SCRIPT).read_text()
 
 
 def test_a_missing_aws_cli_stops_at_once(tmp_path):
@@ -195,14 +177,25 @@ def test_build_push_record_and_rerun_the_pipeline_as_the_least_privileged_submit
     account = iam_account(REPOSITORY=repository_name)
     fill_globals(repo / "kedro_project", account["BUCKET"], account["ROLE_ARN"], create_role=False)
     raw_dir = repo / "kedro_project/data/01_raw"
-    shutil.rmtree(raw_dir)  # a fresh clone has no data: the script makes it, as make run does
+    shutil.rmtree(raw_dir)  # a fresh clone has no data: --before-run makes it, as make run does
     submitter = {
         "AWS_ACCESS_KEY_ID": account["AWS_ACCESS_KEY_ID"],
         "AWS_SECRET_ACCESS_KEY": account["AWS_SECRET_ACCESS_KEY"],
     }
     env = script_env(os.environ, REGISTRY_OVERRIDE=registry, **submitter)
 
-    result = run_script(repo, "--repository", repository_name, env=env, check=True)
+    result = run_script(
+        repo,
+        "--repository",
+        repository_name,
+        "--before-run",
+        MAKE_RAW_DATA,
+        "--",
+        "--params",
+        "training.reuse=false",
+        env=env,
+        check=True,
+    )
 
     ecr = boto3.client("ecr", **lower_keys(submitter))
     [description] = ecr.describe_repositories(repositoryNames=[repository_name])["repositories"]
@@ -228,7 +221,12 @@ def test_build_push_record_and_rerun_the_pipeline_as_the_least_privileged_submit
     assert job["TrainingJobStatus"] == "Completed"
     assert job["AlgorithmSpecification"]["TrainingImage"] == pushed
     assert result.stdout.splitlines()[-1] == f"Image: {pushed}"
-    assert "==> Running: kedro run --env sagemaker" in result.stdout
+    assert f"==> In kedro_project: {MAKE_RAW_DATA}" in result.stdout
+    # The model's parameter goes in front of the user's, which kedro would otherwise drop.
+    assert (
+        "==> Running in kedro_project: kedro run --env sagemaker "
+        "--params model=linear_regression,training.reuse=false\n"
+    ) in result.stdout
     assert "metric train_r2=" in result.stdout  # the container's log, streamed by the SDK
     metrics = json.loads((repo / "kedro_project/data/08_reporting/metrics.json").read_text())
     assert 0.3 < metrics["r2"] < 0.9
@@ -333,3 +331,82 @@ def test_unfilled_globals_stop_a_run_before_anything_is_built(repo, aws_env):
         r["repositoryName"] for r in boto3.client("ecr").describe_repositories()["repositories"]
     ]
     assert name not in names
+
+
+@pytest.mark.parametrize(
+    ("args", "sentence"),
+    [
+        (
+            ["--project", "/nonexistent/rockets"],
+            "/nonexistent/rockets is not a folder; "
+            "pass --project with your Kedro project's folder.",
+        ),
+        (
+            ["--model", "models/random_forest"],
+            "models/random_forest is not a model folder in {root} (it needs train.py and "
+            "requirements.txt); pass --model models/NAME",
+        ),
+        (
+            ["--before-run", "true", "--no-run"],
+            "--before-run runs before 'kedro run', which --no-run skips",
+        ),
+    ],
+    ids=["no-project", "no-model", "before-run-without-run"],
+)
+def test_bad_options_stop_before_aws_is_asked(tmp_path, args, sentence):
+    env = {"PATH": sandbox_path(tmp_path, "dirname")}  # no aws CLI: it is never reached
+
+    result = run_script(REPO_ROOT, *args, env=env)
+
+    assert result.returncode != 0
+    assert result.stderr.splitlines() == ["build_and_push: " + sentence.format(root=REPO_ROOT)]
+
+
+def test_a_project_without_the_sagemaker_environment_is_refused(tmp_path):
+    project = tmp_path / "rockets"
+    project.mkdir()
+    (project / "pyproject.toml").write_text('[tool.kedro]\npackage_name = "rockets"\n')
+    env = {"PATH": sandbox_path(tmp_path, "dirname")}
+
+    result = run_script(REPO_ROOT, "--project", str(project), env=env)
+
+    assert result.returncode != 0
+    assert result.stderr.splitlines() == [
+        f"build_and_push: {project} has no conf/sagemaker folder: add the sagemaker environment "
+        "(kedro_project/conf/sagemaker shows one) before pushing its image"
+    ]
+
+
+@pytest.mark.docker
+@pytest.mark.aws
+def test_another_project_pushes_to_its_own_repository_and_records_the_image_in_itself(
+    repo, registry, aws_env
+):
+    """--project: the repository, its tag, the record and the messages are the project's."""
+    package = f"rockets_{uuid.uuid4().hex[:8]}"
+    project = repo / "rockets"
+    (project / "conf/sagemaker").mkdir(parents=True)
+    (project / "pyproject.toml").write_text(f'[tool.kedro]\npackage_name = "{package}"\n')
+    (project / "conf/sagemaker/globals.yml").write_text("prefix: rockets\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "a second project")
+    repository = f"{package.replace('_', '-')}-linear-regression"
+    env = script_env(aws_env, REGISTRY_OVERRIDE=registry)
+
+    try:
+        result = run_script(repo, "--project", "rockets", "--no-run", env=env, check=True)
+    finally:
+        remove_local_images(registry, repository)
+
+    ecr = boto3.client("ecr")
+    [description] = ecr.describe_repositories(repositoryNames=[repository])["repositories"]
+    tags = ecr.list_tags_for_resource(resourceArn=description["repositoryArn"])["tags"]
+    assert tags == [{"Key": "project", "Value": package}]
+    tag = git(repo, "rev-parse", "--short=12", "HEAD")  # the tree is clean: no -dirty
+    assert registry_get(registry, f"/v2/{repository}/tags/list")[0]["tags"] == [tag]
+    uri = recorded_image(repo, "rockets")
+    assert uri.startswith(f"{registry}/{repository}@sha256:")
+    assert not (repo / "kedro_project/conf/sagemaker/globals_image.yml").exists()
+    assert f"==> Recording {uri} in rockets/conf/sagemaker/globals_image.yml" in result.stdout
+    assert "kedro_project" not in result.stdout + result.stderr
+    assert git(repo, "status", "--porcelain") == ""  # the record is git-ignored

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import os
 import re
+import subprocess
 import time
 from pathlib import Path
 
@@ -25,6 +27,7 @@ VALUES = {
     "PREFIX": "spaceflights",
     "REPOSITORY": "spaceflights-training",
     "ROLE_NAME": "spaceflights-training",
+    "JOB_NAME": "spaceflights",
 }
 
 
@@ -107,6 +110,17 @@ def test_every_placeholder_is_filled(path):
     json.loads(text)
 
 
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.name)
+def test_the_documents_name_no_project_so_that_they_serve_any(path):
+    """What differs between projects is a placeholder, filled from the project's settings."""
+    assert "spaceflights" not in path.read_text().lower()
+
+
+def test_no_placeholder_is_part_of_another():
+    """Each is replaced on its own (sed, local_sagemaker.account), in any order."""
+    assert not [(a, b) for a in VALUES for b in VALUES if a != b and a in b]
+
+
 @pytest.mark.aws
 def test_iam_accepts_the_role_and_the_policies(aws_env):
     iam = boto3.client("iam")
@@ -156,9 +170,15 @@ def allowed(path: Path, action: str, resource: str, values: dict[str, str]) -> b
 
 
 def test_the_policies_cover_the_s3_locations_and_job_names_conf_sagemaker_uses():
-    """Changing prefix or job_name_prefix in conf/sagemaker must not silently break IAM."""
+    """Filled from conf/sagemaker (prefix, job_name_prefix), the policies allow what a run
+    does there."""
     globals_, training = sagemaker_conf()
-    values = {**VALUES, "BUCKET": str(globals_["bucket"]), "PREFIX": str(globals_["prefix"])}
+    values = {
+        **VALUES,
+        "BUCKET": str(globals_["bucket"]),
+        "PREFIX": str(globals_["prefix"]),
+        "JOB_NAME": str(training["job_name_prefix"]).lower(),
+    }
     execution = IAM_DIR / "sagemaker-execution-role-policy.json"
     submitter = IAM_DIR / "submitter-policy.json"
     # The node uploads the channel to <channel_upload>/<content hash>/ and the job reads it there.
@@ -179,14 +199,49 @@ def test_the_policies_cover_the_s3_locations_and_job_names_conf_sagemaker_uses()
     assert allowed(submitter, "logs:GetLogEvents", stream, values), stream
 
 
-def test_the_repository_placeholder_is_the_one_build_and_push_uses():
-    script = (REPO_ROOT / "scripts/build_and_push.sh").read_text()
-    [default] = re.findall(r'^REPOSITORY="([^"]+)"$', script, flags=re.MULTILINE)
-    assert default == VALUES["REPOSITORY"]
-    repository = f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/{default}"
-    assert allowed(IAM_DIR / "submitter-policy.json", "ecr:PutImage", repository, VALUES)
+def readme_values() -> dict[str, str]:
+    """The example values scripts/iam/README.md exports before it fills the documents."""
+    readme = (IAM_DIR / "README.md").read_text()
+    [exports] = re.findall(r"^export (.*?)\n(?!  )", readme, flags=re.MULTILINE | re.DOTALL)
+    return dict(re.findall(r"\b([A-Z_]+)=([^\s\"]+)(?=\s|$)", exports))
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.name)
+def test_the_readmes_fill_replaces_every_placeholder(path):
+    readme = (IAM_DIR / "README.md").read_text()
+    [function] = re.findall(r"^fill\(\) \{\n.*?^\}$", readme, flags=re.MULTILINE | re.DOTALL)
+
+    filled = subprocess.run(
+        ["bash", "-c", f"{function}\nfill {path.name}"],
+        cwd=REPO_ROOT,
+        env={"PATH": os.environ["PATH"], **VALUES},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+    assert filled == fill(path)
+
+
+def test_the_readmes_example_values_are_what_the_scripts_use_for_the_example_project():
+    globals_, training = sagemaker_conf()
+    default_image = subprocess.run(
+        [str(REPO_ROOT / "scripts/build_image.sh"), "--default-tag"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    example = readme_values()
+
+    assert set(VALUES) - {"ACCOUNT_ID"} <= set(example), example
+    assert example["REPOSITORY"] == default_image.removesuffix(":latest")
+    assert example["PREFIX"] == globals_["prefix"]
+    assert example["JOB_NAME"] == training["job_name_prefix"].lower()
+    repository = f"arn:aws:ecr:{example['REGION']}:{ACCOUNT}:repository/{example['REPOSITORY']}"
+    values = {**VALUES, **example}
+    assert allowed(IAM_DIR / "submitter-policy.json", "ecr:PutImage", repository, values)
     assert allowed(
-        IAM_DIR / "sagemaker-execution-role-policy.json", "ecr:BatchGetImage", repository, VALUES
+        IAM_DIR / "sagemaker-execution-role-policy.json", "ecr:BatchGetImage", repository, values
     )
 
 

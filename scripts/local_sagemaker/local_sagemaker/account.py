@@ -46,13 +46,13 @@ def provision(
     )["Role"]["Arn"]
     iam.put_role_policy(
         RoleName=values["ROLE_NAME"],
-        PolicyName="spaceflights-training",
+        PolicyName="training-execution",
         PolicyDocument=fill((iam_dir / EXECUTION_POLICY).read_text(), values),
     )
     iam.create_user(UserName=submitter)
     iam.put_user_policy(
         UserName=submitter,
-        PolicyName="spaceflights-submitter",
+        PolicyName="training-submitter",
         PolicyDocument=fill((iam_dir / SUBMITTER_POLICY).read_text(), values),
     )
     key = iam.create_access_key(UserName=submitter)["AccessKey"]
@@ -71,6 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bucket", required=True)
     parser.add_argument("--prefix", required=True)
     parser.add_argument("--repository", required=True)
+    parser.add_argument(
+        "--job-name", required=True, help="how the project's training job names start"
+    )
     parser.add_argument("--role-name", required=True)
     parser.add_argument("--submitter", default="rehearsal-submitter")
     parser.add_argument("--env-file", type=Path, required=True, help="KEY=value lines to write")
@@ -84,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         "BUCKET": args.bucket,
         "PREFIX": args.prefix,
         "REPOSITORY": args.repository,
+        "JOB_NAME": args.job_name,
         "ROLE_NAME": args.role_name,
     }
     created = provision(args.endpoint, args.iam_dir, values, args.submitter)

@@ -41,7 +41,7 @@ def test_the_run_parameter_chooses_the_xgboost_regressor_in_every_environment(en
     if env == "local":
         assert training["estimator"]["entry_point"] == "../models/xgboost_regressor/train.py"
     if env == "docker":
-        assert training["estimator"]["image_uri"] == "training-xgboost-regressor:latest"
+        assert training["estimator"]["image_uri"] == "spaceflights-xgboost-regressor:latest"
 
 
 def test_without_it_the_default_model_trains():
