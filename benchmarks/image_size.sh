@@ -4,7 +4,7 @@
 # holds beyond that floor is overhead: a compiler, caches, build leftovers, files copied
 # twice. Exits 1 when the ratio is above MAX_RATIO (default 1.2).
 #
-#   benchmarks/image_size.sh [IMAGE]        IMAGE defaults to training-linear-regression:latest
+#   benchmarks/image_size.sh [IMAGE]        IMAGE defaults to spaceflights-linear-regression:latest
 #   BASE_IMAGE=... MAX_RATIO=... benchmarks/image_size.sh
 set -euo pipefail
 
@@ -12,7 +12,7 @@ if [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]]; then
   sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
   exit 0
 fi
-IMAGE="${1:-training-linear-regression:latest}"
+IMAGE="${1:-spaceflights-linear-regression:latest}"
 BASE_IMAGE="${BASE_IMAGE:-python:3.11-slim-bookworm}"
 MAX_RATIO="${MAX_RATIO:-1.2}"
 
