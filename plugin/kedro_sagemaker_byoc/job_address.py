@@ -25,12 +25,15 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from training_contract.environment import TRAIN_CHANNEL
 
 from .backends.entry_point import EntryPoint, EntryPointError, resolve
 from .channel_upload import content_hash
+
+if TYPE_CHECKING:  # the pre-flight imports this module: no cycle at run time
+    from .preflight.schema import Estimator, Training
 
 # Bump when what goes into an address changes, so no old address matches by accident.
 ADDRESS_FORMAT = "training-job-address/2"
@@ -66,28 +69,28 @@ class JobAddress:
     channel_hash: str | None = None
 
 
-def job_address(training: Mapping[str, Any], hyperparameters: Mapping[str, str]) -> JobAddress:
-    """The content address of the job that ``training`` describes."""
-    estimator = training["estimator"]
+def job_address(settings: Training, hyperparameters: Mapping[str, str]) -> JobAddress:
+    """The content address of the job that the checked ``settings`` describe."""
+    estimator = settings.estimator
     image, unaddressable = _image_identity(estimator)
     if image is None:
         return JobAddress(None, unaddressable)
-    channel_hash = content_hash(Path(training["channel"]))
+    channel_hash = content_hash(Path(settings.channel))
     document = {
         "format": ADDRESS_FORMAT,
-        "estimator": estimator.get("class"),
+        "estimator": estimator.class_,
         "image": image,
         "channels": {TRAIN_CHANNEL: channel_hash},
         "hyperparameters": dict(hyperparameters),
-        "resources": {key: estimator.get(key) for key in RESOURCE_SETTINGS},
+        "resources": {key: getattr(estimator, key, None) for key in RESOURCE_SETTINGS},
     }
     canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return JobAddress(hashlib.sha256(canonical.encode()).hexdigest(), channel_hash=channel_hash)
 
 
-def _image_identity(estimator: Mapping[str, Any]) -> tuple[str | None, str]:
+def _image_identity(estimator: Estimator) -> tuple[str | None, str]:
     """What the job runs, by content; or None and the reason it is not known by content."""
-    image = estimator.get("image_uri")
+    image = estimator.image_uri
     if image:
         if DIGEST_MARK in image:
             return image[image.index(DIGEST_MARK) + 1 :], ""
@@ -95,7 +98,7 @@ def _image_identity(estimator: Mapping[str, Any]) -> tuple[str | None, str]:
             f"the image {image} is named by a tag, which can point at other code by now; "
             "name it by digest (repository@sha256:...) to reuse jobs"
         )
-    entry_point = estimator.get("entry_point")
+    entry_point = estimator.entry_point
     if not entry_point:
         return None, "the estimator names neither an image nor an entry point"
     try:

@@ -56,9 +56,11 @@ def train_model(
     identifies the job and its ``model.tar.gz``.
     """
     checked = preflight.check(training, model_options, X_train, y_train)
-    address = job_address(training, checked.hyperparameters)
+    settings = checked.settings
+    address = job_address(settings, checked.hyperparameters)
+    # The estimator's own spec, as configured: instantiate builds its nested classes from it.
     estimator_spec = job_reuse.tagged(training["estimator"], address.value)
-    earlier = _earlier_job(address, estimator_spec, training.get("reuse", True))
+    earlier = _earlier_job(address, estimator_spec, settings.reuse)
     if earlier is not None and earlier.completed:
         description = earlier.description
     else:
@@ -67,7 +69,7 @@ def train_model(
             description = jobs.attach_training_job(estimator, earlier.name)
         else:
             channel = publish_channel(
-                training["channel"], training.get("channel_upload"), address.channel_hash
+                settings.channel, settings.channel_upload, address.channel_hash
             )
             description = jobs.run_training_job(
                 estimator, {TRAIN_CHANNEL: channel}, checked.job_name
@@ -76,7 +78,7 @@ def train_model(
     return {
         "job_name": description["TrainingJobName"],
         "model_artifact": jobs.model_artifact(description),
-        "training_image": training["estimator"].get("image_uri"),
+        "training_image": settings.estimator.image_uri,
         "job_address": address.value,
         "reused": earlier is not None and earlier.completed,
     }

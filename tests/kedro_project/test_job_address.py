@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from kedro_sagemaker_byoc.job_address import RESOURCE_SETTINGS, job_address
 from kedro_sagemaker_byoc.job_reuse import ADDRESS_TAG, tagged
+from kedro_sagemaker_byoc.preflight.schema import Training
 from sagemaker.estimator import Estimator, EstimatorBase
 
 from tests.support import ENTRY_POINT, REPO_ROOT
@@ -40,8 +41,13 @@ def training(channel_dir: Path) -> dict:
     }
 
 
+def checked(training: dict) -> Training:
+    """``training`` as the pre-flight hands it on: checked and typed."""
+    return Training.model_validate(training)
+
+
 def address(training: dict, hyperparameters: dict | None = None) -> str:
-    value = job_address(training, hyperparameters or HYPERPARAMETERS).value
+    value = job_address(checked(training), hyperparameters or HYPERPARAMETERS).value
     assert value is not None and len(value) == 64
     return value
 
@@ -119,7 +125,9 @@ def test_the_name_prefix_and_where_the_channel_lies_leave_the_address(training, 
 
 
 def test_an_image_named_by_tag_has_no_address(training):
-    found = job_address(with_estimator(training, image_uri="training-linear-regression:latest"), {})
+    found = job_address(
+        checked(with_estimator(training, image_uri="training-linear-regression:latest")), {}
+    )
     assert found.value is None
     assert "training-linear-regression:latest is named by a tag" in found.unaddressable
 
@@ -174,7 +182,7 @@ def test_a_model_named_by_import_path_is_addressed_by_its_package(training, tmp_
 
 def test_an_entry_point_that_cannot_run_has_no_address(training):
     local = with_estimator(training, image_uri=None, entry_point="no_such_module.MODEL")
-    found = job_address(local, HYPERPARAMETERS)
+    found = job_address(checked(local), HYPERPARAMETERS)
     assert found.value is None
     assert found.unaddressable == "its entry point cannot be run (EntryPointError)"
 

@@ -29,7 +29,7 @@ from .findings import Findings, PreflightError
 from .job_settings import check_settings
 from .origin import ConfigOrigin, current
 from .role_access import check_role_access
-from .schema import ModelOptions, parse_model_options, parse_training
+from .schema import ModelOptions, Training, parse_model_options, parse_training
 
 __all__ = ["Checked", "PreflightError", "check", "check_model_options"]
 
@@ -44,6 +44,8 @@ class Checked:
 
     job_name: str
     hyperparameters: dict[str, str]
+    # The checked training settings: what the steps after the pre-flight read.
+    settings: Training
 
 
 def check_model_options(
@@ -103,7 +105,7 @@ def check(
         logger.warning("Pre-flight: %s", warning)
     findings.raise_if_failed()
     logger.info("Pre-flight passed (%d warnings).", len(findings.warnings))
-    return Checked(job_name, stored)
+    return Checked(job_name, stored, config)
 
 
 def _adapter(config, findings: Findings) -> ModelAdapter | None:
